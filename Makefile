@@ -1,0 +1,49 @@
+# Every target sets up what it needs: a fresh clone runs `make run` or `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+
+.PHONY: run test check lint typecheck package bench deps frontend browser clean
+
+$(VENV)/.installed: requirements-dev.lock pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements-dev.lock
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check --no-deps -e .
+	touch $@
+
+deps: $(VENV)/.installed
+
+frontend/node_modules/.installed: frontend/package-lock.json
+	cd frontend && npm ci --no-audit --no-fund
+	touch $@
+
+frontend: frontend/node_modules/.installed
+	cd frontend && npm run build
+
+# Debian's Chromium for the browser tests (Playwright drives it; no browser download).
+browser:
+	@command -v chromium >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+
+run: deps frontend
+	PORT=$(PORT) $(PY) -m functions.local
+
+test: deps frontend browser
+	cd frontend && npm test
+	$(PY) -m pytest -q
+
+lint: deps
+	$(VENV)/bin/ruff check functions tests app.py
+	$(VENV)/bin/mypy
+
+check: lint test
+
+package: deps
+	bash infra/package.sh build/package
+
+bench: deps
+	$(PY) -m tests.bench
+
+clean:
+	rm -rf build artifacts frontend/dist

@@ -1,0 +1,294 @@
+// The one module that knows the HTTP contract (shared/DESIGN.md, "HTTP contract").
+// Every call is same-origin JSON under /t/{tenant}/api and carries the
+// X-Requested-With header the server demands of state-changing requests.
+
+export type FetchFn = (input: string, init: RequestInit) => Promise<Response>;
+
+/** Codes the client itself gives to failures that never reached a JSON answer. */
+export const NETWORK_ERROR = 'network_error';
+export const BAD_RESPONSE = 'bad_response';
+
+export class ApiError extends Error {
+  override readonly name = 'ApiError';
+
+  constructor(
+    /** HTTP status, or 0 when the server was not reached. */
+    readonly status: number,
+    /** The contract's error code (`invalid_code`, `locked`, …) or one of ours. */
+    readonly code: string,
+    message: string,
+    /** Seconds to wait, from the Retry-After header, when the server sent one. */
+    readonly retryAfter: number | null = null,
+  ) {
+    super(message);
+  }
+
+  is(status: number, code: string): boolean {
+    return this.status === status && this.code === code;
+  }
+}
+
+export type MfaMethod = 'totp' | 'backup_code';
+export type Timestamp = string | number;
+export type Generation = string | number;
+
+export type LoginResult =
+  | { status: 'mfa_required'; flow: string; methods: MfaMethod[] }
+  | { status: 'authenticated' };
+
+export interface MfaResult {
+  status: 'authenticated';
+  backupCodesRemaining: number | null;
+}
+
+export interface Me {
+  username: string;
+  tenant: string;
+  factors: { totp: boolean; backupCodes: boolean };
+}
+
+export interface BackupCodeUse {
+  at: Timestamp | null;
+  ip: string | null;
+  userAgent: string | null;
+}
+
+export interface BackupCodesStatus {
+  enabled: boolean;
+  total: number;
+  remaining: number;
+  createdAt: Timestamp | null;
+  lastUsedAt: Timestamp | null;
+  generation: Generation | null;
+  usage: BackupCodeUse[];
+}
+
+export interface NewBackupCodes {
+  codes: string[];
+  createdAt: Timestamp | null;
+  generation: Generation | null;
+}
+
+export interface Session {
+  id: string;
+  createdAt: Timestamp | null;
+  lastSeenAt: Timestamp | null;
+  ip: string | null;
+  userAgent: string | null;
+  current: boolean;
+}
+
+/**
+ * Seconds to wait from a Retry-After header: either delta-seconds or an
+ * HTTP-date (RFC 9110 §10.2.3). Null when absent or unreadable.
+ */
+export function parseRetryAfter(value: string | null, nowMs: number): number | null {
+  if (value === null) return null;
+  const trimmed = value.trim();
+  if (trimmed === '') return null;
+  if (/^\d+$/.test(trimmed)) return Number.parseInt(trimmed, 10);
+  const at = Date.parse(trimmed);
+  if (Number.isNaN(at)) return null;
+  return Math.max(0, Math.ceil((at - nowMs) / 1000));
+}
+
+export function apiBase(tenant: string): string {
+  return `/t/${encodeURIComponent(tenant)}/api`;
+}
+
+export class ApiClient {
+  private readonly base: string;
+
+  constructor(
+    tenant: string,
+    private readonly fetchFn: FetchFn,
+    private readonly now: () => number = Date.now,
+  ) {
+    this.base = apiBase(tenant);
+  }
+
+  async login(username: string, password: string): Promise<LoginResult> {
+    const body = record(await this.request('POST', '/auth/login', { username, password }));
+    if (body['status'] === 'mfa_required') {
+      const flow = body['flow'];
+      if (typeof flow !== 'string' || flow === '') throw badShape('flow');
+      return { status: 'mfa_required', flow, methods: mfaMethods(body['methods']) };
+    }
+    if (body['status'] === 'authenticated') return { status: 'authenticated' };
+    throw badShape('status');
+  }
+
+  async mfa(flow: string, method: MfaMethod, code: string): Promise<MfaResult> {
+    const body = record(await this.request('POST', '/auth/mfa', { flow, method, code }));
+    return { status: 'authenticated', backupCodesRemaining: optionalNumber(body['backup_codes_remaining']) };
+  }
+
+  async reauth(password: string): Promise<void> {
+    await this.request('POST', '/auth/reauth', { password });
+  }
+
+  async logout(): Promise<void> {
+    await this.request('POST', '/auth/logout');
+  }
+
+  async me(): Promise<Me> {
+    const body = record(await this.request('GET', '/me'));
+    const factors = isRecord(body['factors']) ? body['factors'] : {};
+    return {
+      username: requiredString(body['username'], 'username'),
+      tenant: typeof body['tenant'] === 'string' ? body['tenant'] : '',
+      factors: { totp: factors['totp'] === true, backupCodes: factors['backup_codes'] === true },
+    };
+  }
+
+  async backupCodesStatus(): Promise<BackupCodesStatus> {
+    const body = record(await this.request('GET', '/me/backup-codes'));
+    const usage = Array.isArray(body['usage']) ? body['usage'] : [];
+    return {
+      enabled: body['enabled'] === true,
+      total: optionalNumber(body['total']) ?? 0,
+      remaining: optionalNumber(body['remaining']) ?? 0,
+      createdAt: timestamp(body['created_at']),
+      lastUsedAt: timestamp(body['last_used_at']),
+      generation: generation(body['generation']),
+      usage: usage.filter(isRecord).map((use) => ({
+        at: timestamp(use['at']),
+        ip: optionalString(use['ip']),
+        userAgent: optionalString(use['user_agent']),
+      })),
+    };
+  }
+
+  async addBackupCodes(): Promise<NewBackupCodes> {
+    return newCodes(await this.request('POST', '/me/backup-codes'));
+  }
+
+  async regenerateBackupCodes(current: Generation | null): Promise<NewBackupCodes> {
+    const payload = current === null ? {} : { generation: current };
+    return newCodes(await this.request('POST', '/me/backup-codes/regenerate', payload));
+  }
+
+  async removeBackupCodes(): Promise<void> {
+    await this.request('DELETE', '/me/backup-codes');
+  }
+
+  async sessions(): Promise<Session[]> {
+    const body = record(await this.request('GET', '/me/sessions'));
+    const list = Array.isArray(body['sessions']) ? body['sessions'] : [];
+    return list.filter(isRecord).map((s) => ({
+      id: requiredString(s['id'], 'session id'),
+      createdAt: timestamp(s['created_at']),
+      lastSeenAt: timestamp(s['last_seen_at']),
+      ip: optionalString(s['ip']),
+      userAgent: optionalString(s['user_agent']),
+      current: s['current'] === true,
+    }));
+  }
+
+  async endSession(id: string): Promise<void> {
+    await this.request('DELETE', `/me/sessions/${encodeURIComponent(id)}`);
+  }
+
+  /** One HTTP exchange; resolves to the parsed JSON body, or null for an empty one. */
+  private async request(method: string, path: string, payload?: unknown): Promise<unknown> {
+    const headers: Record<string, string> = {
+      Accept: 'application/json',
+      'X-Requested-With': 'XMLHttpRequest',
+    };
+    const init: RequestInit = { method, headers, credentials: 'same-origin', cache: 'no-store' };
+    if (payload !== undefined) {
+      headers['Content-Type'] = 'application/json';
+      init.body = JSON.stringify(payload);
+    }
+
+    let response: Response;
+    let text: string;
+    try {
+      response = await this.fetchFn(this.base + path, init);
+      text = await response.text();
+    } catch {
+      throw new ApiError(0, NETWORK_ERROR, 'The server could not be reached.');
+    }
+
+    const retryAfter = parseRetryAfter(response.headers.get('Retry-After'), this.now());
+    let body: unknown = null;
+    let parsed = true;
+    if (text.trim() !== '') {
+      try {
+        body = JSON.parse(text);
+      } catch {
+        parsed = false;
+      }
+    }
+
+    if (response.ok) {
+      if (!parsed) throw new ApiError(response.status, BAD_RESPONSE, 'The response was not JSON.', retryAfter);
+      return body;
+    }
+    if (parsed && isRecord(body) && typeof body['error'] === 'string') {
+      const message = typeof body['message'] === 'string' ? body['message'] : '';
+      throw new ApiError(response.status, body['error'], message, retryAfter);
+    }
+    throw new ApiError(
+      response.status,
+      BAD_RESPONSE,
+      `HTTP ${response.status} without a JSON error body.`,
+      retryAfter,
+    );
+  }
+}
+
+// --- decoding helpers: accept the contract's shapes, refuse anything else cleanly.
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function record(value: unknown): Record<string, unknown> {
+  if (!isRecord(value)) throw badShape('body');
+  return value;
+}
+
+function badShape(what: string): ApiError {
+  return new ApiError(200, BAD_RESPONSE, `Unexpected response shape (${what}).`);
+}
+
+function requiredString(value: unknown, what: string): string {
+  if (typeof value === 'string' && value !== '') return value;
+  throw badShape(what);
+}
+
+function optionalString(value: unknown): string | null {
+  return typeof value === 'string' && value !== '' ? value : null;
+}
+
+function optionalNumber(value: unknown): number | null {
+  return typeof value === 'number' && Number.isFinite(value) ? value : null;
+}
+
+function timestamp(value: unknown): Timestamp | null {
+  if (typeof value === 'string' && value !== '') return value;
+  if (typeof value === 'number' && Number.isFinite(value)) return value;
+  return null;
+}
+
+function generation(value: unknown): Generation | null {
+  return typeof value === 'string' || (typeof value === 'number' && Number.isFinite(value)) ? value : null;
+}
+
+function mfaMethods(value: unknown): MfaMethod[] {
+  const known = Array.isArray(value)
+    ? value.filter((m): m is MfaMethod => m === 'totp' || m === 'backup_code')
+    : [];
+  // An absent or unreadable list: offer both and let the server decide.
+  return known.length > 0 ? known : ['totp', 'backup_code'];
+}
+
+function newCodes(value: unknown): NewBackupCodes {
+  const body = record(value);
+  const codes = body['codes'];
+  if (!Array.isArray(codes) || codes.length === 0 || !codes.every((c) => typeof c === 'string')) {
+    throw badShape('codes');
+  }
+  return { codes: codes as string[], createdAt: timestamp(body['created_at']), generation: generation(body['generation']) };
+}

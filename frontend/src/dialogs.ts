@@ -1,0 +1,105 @@
+// Native modal <dialog>s: open with focus inside, close with focus back on the
+// element that opened them, removed from the DOM once closed.
+
+import { h, uid } from './dom.js';
+import { Cancelled } from './messages.js';
+import { refocus, say, withBusy } from './ui.js';
+
+/** Shows `dialog` modally; resolves on close, after the dialog left the DOM and focus went back. */
+export function openModal(dialog: HTMLDialogElement, opener: HTMLElement | null): Promise<void> {
+  const returnTo = opener ?? (document.activeElement instanceof HTMLElement ? document.activeElement : null);
+  document.body.appendChild(dialog);
+  return new Promise((resolve) => {
+    dialog.addEventListener(
+      'close',
+      () => {
+        dialog.remove();
+        refocus(returnTo, null);
+        resolve();
+      },
+      { once: true },
+    );
+    dialog.showModal();
+  });
+}
+
+/** Escape must not close a dialog while its request runs: the answer would be lost. */
+export function keepOpenWhileBusy(dialog: HTMLDialogElement, isBusy: () => boolean): void {
+  dialog.addEventListener('cancel', (event) => {
+    if (isBusy()) event.preventDefault();
+  });
+}
+
+export type ConfirmOutcome<T> =
+  | { kind: 'done'; value: T }
+  | { kind: 'cancelled' }
+  | { kind: 'failed'; error: unknown };
+
+export interface ConfirmOptions<T> {
+  title: string;
+  body: string;
+  confirmLabel: string;
+  cancelLabel: string;
+  danger?: boolean;
+  testId: string;
+  opener: HTMLElement | null;
+  /** Runs when the user confirms; the dialog stays open, busy, until it settles. */
+  action: () => Promise<T>;
+  /** A message to show in the dialog (it stays open), or null to close it and hand the error back. */
+  onError: (error: unknown) => string | null;
+}
+
+/** A confirmation window: Cancel (focused first, Escape) or the confirm button that runs `action`. */
+export async function confirmDialog<T>(options: ConfirmOptions<T>): Promise<ConfirmOutcome<T>> {
+  const titleId = uid('confirm-title');
+  const bodyId = uid('confirm-body');
+  const error = h('p', { class: 'dialog-error', role: 'alert' });
+  const cancel = h('button', { type: 'button', class: 'btn btn-secondary', autofocus: true }, options.cancelLabel);
+  const confirm = h(
+    'button',
+    { type: 'button', class: options.danger ? 'btn btn-danger' : 'btn btn-primary' },
+    options.confirmLabel,
+  );
+  const dialog = h(
+    'dialog',
+    { class: 'dialog', 'aria-labelledby': titleId, 'aria-describedby': bodyId, 'data-testid': options.testId },
+    h('h2', { id: titleId, class: 'dialog-title' }, options.title),
+    h('p', { id: bodyId }, options.body),
+    error,
+    h('div', { class: 'dialog-actions' }, cancel, confirm),
+  );
+
+  let outcome: ConfirmOutcome<T> = { kind: 'cancelled' };
+  let busy = false;
+  keepOpenWhileBusy(dialog, () => busy);
+  cancel.addEventListener('click', () => dialog.close());
+  confirm.addEventListener('click', () => {
+    say(error, '');
+    busy = true;
+    cancel.disabled = true;
+    void withBusy(confirm, options.action)
+      .then(
+        (value) => {
+          outcome = { kind: 'done', value };
+          dialog.close();
+        },
+        (err: unknown) => {
+          if (err instanceof Cancelled) return;
+          const message = options.onError(err);
+          if (message === null) {
+            outcome = { kind: 'failed', error: err };
+            dialog.close();
+          } else {
+            say(error, message);
+          }
+        },
+      )
+      .finally(() => {
+        busy = false;
+        cancel.disabled = false;
+      });
+  });
+
+  await openModal(dialog, options.opener);
+  return outcome;
+}

@@ -1,0 +1,215 @@
+// Every user-visible string of the SPA, in one place so it can be translated.
+// Functions stand for strings with parameters; plural forms are chosen here.
+
+export const LOCALE = 'en';
+
+const plural = (n: number, one: string, other: string): string => (n === 1 ? one : other);
+
+export const strings = {
+  app: {
+    brand: 'Account',
+    skipToContent: 'Skip to content',
+    loading: 'Loading…',
+    noTenantTitle: 'Address not recognised',
+    noTenantBody:
+      'This page must be opened from your organisation’s sign-in link, which looks like /t/your-organisation/.',
+    notFoundTitle: 'Page not found',
+    notFoundBody: 'There is nothing at this address.',
+    notFoundLink: 'Go to your account',
+    titleSuffix: (tenant: string) => `${tenant} account`,
+  },
+
+  signIn: {
+    title: 'Sign in',
+    intro: (tenant: string) => `Sign in to your ${tenant} account.`,
+    username: 'Username',
+    password: 'Password',
+    submit: 'Sign in',
+    submitting: 'Signing in…',
+    usernameRequired: 'Enter your username and password.',
+    invalidCredentials: 'The username or password is not correct.',
+    mfaTitle: 'Two-step verification',
+    totpIntro: 'Enter the 6-digit code from your authenticator app.',
+    totpLabel: 'Authentication code',
+    totpHint: '6 digits, no spaces needed.',
+    totpInvalidFormat: 'Enter the 6-digit code from your authenticator app.',
+    backupIntro: 'Enter one of your backup codes. Each code works only once.',
+    backupLabel: 'Backup code',
+    backupHint: 'For example ABCD-EFGH-JKLM-NPQR. Dashes, spaces and letter case do not matter.',
+    backupInvalidFormat: 'Enter a backup code: letters and digits, with or without dashes.',
+    useBackupCode: 'Use a backup code instead',
+    useTotp: 'Use your authenticator app instead',
+    verify: 'Verify',
+    verifying: 'Verifying…',
+    startOver: 'Start over',
+    invalidTotp: 'That code is not correct. Check your authenticator app and try again.',
+    invalidBackupCode: 'That backup code is not correct or has already been used.',
+    flowExpired:
+      'Your sign-in expired or had too many wrong codes. Enter your username and password again.',
+    sessionEnded: 'Your session ended. Sign in again.',
+    signedOut: 'You are signed out.',
+  },
+
+  errors: {
+    network: 'Cannot reach the server. Check your connection and try again.',
+    badResponse: 'The server sent an unexpected answer. Try again in a moment.',
+    generic: 'Something went wrong. Try again.',
+    locked: (wait: string) => `Too many wrong attempts. Try again in ${wait}.`,
+    lockedNoTime: 'Too many wrong attempts. Try again later.',
+    rateLimited: (wait: string) => `Too many requests. Try again in ${wait}.`,
+    forbidden: 'This action is not allowed. Reload the page and try again.',
+  },
+
+  duration: {
+    seconds: (n: number) => `${n} ${plural(n, 'second', 'seconds')}`,
+    minutes: (n: number) => `${n} ${plural(n, 'minute', 'minutes')}`,
+    hours: (n: number) => `${n} ${plural(n, 'hour', 'hours')}`,
+  },
+
+  header: {
+    signedInAs: 'Signed in as',
+    signOut: 'Sign out',
+    signingOut: 'Signing out…',
+    accountNav: 'Account',
+  },
+
+  account: {
+    title: 'Recovery Options',
+    breadcrumbLabel: 'Breadcrumb',
+    crumbSecurity: 'Security',
+    crumbAdditional: 'Additional Authentication',
+    crumbRecovery: 'Recovery Options',
+    intro:
+      'Recovery options let you sign in when you cannot get a code from your authenticator app.',
+    loadFailed: 'Your account could not be loaded.',
+    retry: 'Try again',
+  },
+
+  backupNotice: {
+    remaining: (n: number) =>
+      n === 0
+        ? 'You signed in with a backup code. You have no backup codes left.'
+        : `You signed in with a backup code. You have ${n} backup ${plural(n, 'code', 'codes')} left.`,
+    regenerateAdvice: 'Regenerate your backup codes now so that you do not run out.',
+    regenerateNow: 'Regenerate codes now',
+    dismiss: 'Dismiss',
+  },
+
+  codes: {
+    heading: 'Backup codes',
+    description:
+      'One-time codes to sign in with when you cannot use your authenticator app. Keep them somewhere safe.',
+    sessionsNote: 'Adding, regenerating or removing backup codes signs you out of your other sessions.',
+    loading: 'Loading backup codes…',
+    loadFailed: 'The status of your backup codes could not be loaded.',
+    notEnabled: 'You have no backup codes.',
+    add: 'Add backup codes',
+    regenerate: 'Regenerate backup codes',
+    remove: 'Remove backup codes',
+    enabledBadge: 'On',
+    disabledBadge: 'Off',
+    left: (n: number, total: number) => `${n} of ${total} codes left`,
+    fewLeft: (n: number) =>
+      n === 0
+        ? 'You have used all your backup codes. Regenerate them to get a new set.'
+        : `Only ${n} ${plural(n, 'code', 'codes')} left. Regenerate them to get a new set.`,
+    created: 'Created',
+    lastUsed: 'Last used',
+    neverUsed: 'Never',
+    usageHeading: 'Recent use',
+    usageCaption: 'Sign-ins with a backup code',
+    usageEmpty: 'No backup code has been used yet.',
+    usageWhen: 'When',
+    usageIp: 'IP address',
+    usageBrowser: 'Browser',
+    generationMismatch:
+      'Your backup codes were changed somewhere else, for example in another tab. The latest status is shown now.',
+    alreadyEnabled: 'You already have backup codes. The latest status is shown now.',
+    notEnabledAnymore: 'You no longer have backup codes. The latest status is shown now.',
+    removed: 'Your backup codes were removed.',
+  },
+
+  codesDialog: {
+    title: 'Your backup codes',
+    meta: (username: string, tenant: string, created: string) =>
+      `For ${username} at ${tenant}. Created ${created}.`,
+    onceEach: 'Each code can be used only once.',
+    shownOnce:
+      'These codes are shown only this once. Download, copy or print them and keep them somewhere safe.',
+    listLabel: 'Backup codes',
+    download: 'Download Codes',
+    copy: 'Copy Codes',
+    print: 'Print',
+    copied: 'Copied',
+    copyFailed: 'The codes could not be copied. Use Download Codes or Print instead.',
+    downloaded: 'Download started',
+    confirmSaved: 'I have saved these codes',
+    close: 'Close',
+    confirmFirst: 'Confirm that you have saved these codes before closing this window.',
+  },
+
+  codesFile: {
+    title: 'Backup codes',
+    tenant: 'Tenant',
+    user: 'User',
+    created: 'Created',
+    advice: 'Each code can be used only once. Keep this file somewhere safe.',
+  },
+
+  regenerateDialog: {
+    title: 'Regenerate backup codes?',
+    body: 'Your current backup codes stop working at once and a new set of codes is shown once. You will be signed out of your other sessions.',
+    confirm: 'Regenerate',
+    busy: 'Regenerating…',
+    cancel: 'Cancel',
+  },
+
+  removeDialog: {
+    title: 'Remove backup codes?',
+    body: 'Your backup codes stop working at once. You will be signed out of your other sessions.',
+    confirm: 'Remove',
+    busy: 'Removing…',
+    cancel: 'Cancel',
+  },
+
+  reauthDialog: {
+    title: 'Confirm your password to continue',
+    body: 'For your security, enter your password again before changing your backup codes or sessions.',
+    password: 'Password',
+    confirm: 'Confirm',
+    busy: 'Confirming…',
+    cancel: 'Cancel',
+    wrongPassword: 'That password is not correct.',
+    passwordRequired: 'Enter your password.',
+  },
+
+  sessions: {
+    heading: 'Sessions',
+    description: 'Devices and browsers where you are signed in.',
+    loading: 'Loading sessions…',
+    loadFailed: 'Your sessions could not be loaded.',
+    empty: 'No open sessions.',
+    listLabel: 'Open sessions',
+    thisDevice: 'This device',
+    ip: 'IP address',
+    created: 'Signed in',
+    lastSeen: 'Last seen',
+    end: 'End session',
+    /** Read after "End session" by screen readers, to say which one. */
+    endWhich: (browser: string, ip: string, lastSeen: string | null) =>
+      lastSeen ? ` (${browser}, ${ip}, last seen ${lastSeen})` : ` (${browser}, ${ip})`,
+    ended: 'The session was ended.',
+    refresh: 'Refresh sessions',
+  },
+
+  userAgent: {
+    unknownBrowser: 'Unknown browser',
+    on: (browser: string, os: string) => `${browser} on ${os}`,
+  },
+
+  dates: {
+    unknown: 'Unknown',
+  },
+} as const;
+
+export type Strings = typeof strings;

@@ -1,0 +1,106 @@
+// Security › Additional Authentication › Recovery Options.
+
+import { describeError, isUnauthenticated } from '../messages.js';
+import { fill, h } from '../dom.js';
+import { icon } from '../icons.js';
+import { strings } from '../strings.js';
+import { withBusy } from '../ui.js';
+import { backupCodesCard, FEW_CODES_LEFT, type BackupCodesCard } from './backup-codes.js';
+import type { ViewContext } from './context.js';
+import { sessionsCard } from './sessions.js';
+
+function breadcrumb(): HTMLElement {
+  const t = strings.account;
+  return h(
+    'nav',
+    { class: 'breadcrumb', 'aria-label': t.breadcrumbLabel },
+    h(
+      'ol',
+      null,
+      h('li', null, t.crumbSecurity),
+      h('li', null, t.crumbAdditional),
+      h('li', null, h('span', { 'aria-current': 'page' }, t.crumbRecovery)),
+    ),
+  );
+}
+
+/** After a sign-in with a backup code: how many are left, and a nudge when few are. */
+function backupNotice(remaining: number, codes: BackupCodesCard): HTMLElement {
+  const t = strings.backupNotice;
+  const few = remaining <= FEW_CODES_LEFT;
+  const dismiss = h('button', { type: 'button', class: 'btn-link' }, t.dismiss);
+  const regenerate = few
+    ? h('button', { type: 'button', class: 'btn btn-primary btn-small' }, t.regenerateNow)
+    : null;
+  const notice = h(
+    'div',
+    { class: few ? 'banner banner-warn' : 'banner banner-info', role: 'status', 'data-testid': 'backup-notice' },
+    icon(few ? 'warning' : 'info'),
+    h(
+      'div',
+      { class: 'banner-text' },
+      h('p', null, t.remaining(remaining)),
+      few ? h('p', null, t.regenerateAdvice) : null,
+      h('div', { class: 'banner-actions' }, regenerate, dismiss),
+    ),
+  );
+  dismiss.addEventListener('click', () => {
+    notice.remove();
+    document.getElementById('main')?.focus();
+  });
+  regenerate?.addEventListener('click', () => void codes.regenerate(regenerate));
+  return notice;
+}
+
+export function renderAccount(ctx: ViewContext, main: HTMLElement): void {
+  const t = strings.account;
+  ctx.setTitle(t.title);
+
+  const content = h('div', { class: 'page-content', 'aria-busy': 'true' }, h('p', { class: 'loading', role: 'status' }, strings.app.loading));
+  main.replaceChildren(
+    h(
+      'div',
+      { class: 'page' },
+      breadcrumb(),
+      h('h1', { class: 'page-title', tabindex: '-1' }, t.title),
+      h('p', { class: 'page-intro' }, t.intro),
+      content,
+    ),
+  );
+
+  async function load(): Promise<void> {
+    content.setAttribute('aria-busy', 'true');
+    try {
+      const me = await ctx.api.me();
+      if (ctx.signal.aborted) return;
+      ctx.setUser(me.username);
+
+      const sessions = sessionsCard(ctx);
+      const codes = backupCodesCard(ctx, me, () => void sessions.reload());
+      const remaining = ctx.takeBackupNotice();
+      fill(
+        content,
+        remaining !== null ? backupNotice(remaining, codes) : null,
+        codes.element,
+        sessions.element,
+      );
+      content.removeAttribute('aria-busy');
+      await Promise.all([codes.reload(), sessions.reload()]);
+    } catch (error) {
+      if (ctx.signal.aborted) return;
+      content.removeAttribute('aria-busy');
+      if (isUnauthenticated(error)) {
+        // Not signed in (or no longer): the sign-in page, which comes back here after.
+        ctx.go('signin', { replace: true });
+        return;
+      }
+      const retry = h('button', { type: 'button', class: 'btn btn-secondary' }, t.retry);
+      retry.addEventListener('click', () => void withBusy(retry, load));
+      content.replaceChildren(
+        h('div', { class: 'card load-failed', role: 'alert' }, h('p', null, t.loadFailed, ' ', describeError(error)), retry),
+      );
+    }
+  }
+
+  void load();
+}

@@ -1,0 +1,140 @@
+// Recovery Options › Sessions: where the user is signed in, and End session.
+
+import { ApiError, type Session } from '../api.js';
+import { formatRelative, parseTimestamp } from '../dates.js';
+import { h, srOnly, uid } from '../dom.js';
+import { icon } from '../icons.js';
+import { Cancelled, describeError, isUnauthenticated } from '../messages.js';
+import { withReauth } from '../reauth.js';
+import { strings } from '../strings.js';
+import { preservingFocus, refocus, say, withBusy } from '../ui.js';
+import { browserName } from '../useragent.js';
+import type { ViewContext } from './context.js';
+import { iconButton, timeText, unknown } from './widgets.js';
+
+export interface SessionsCard {
+  element: HTMLElement;
+  reload(): Promise<void>;
+}
+
+/** This device first, then the most recently seen. */
+export function sortSessions(sessions: readonly Session[]): Session[] {
+  const seen = (s: Session): number => parseTimestamp(s.lastSeenAt ?? s.createdAt)?.getTime() ?? 0;
+  return [...sessions].sort((a, b) => Number(b.current) - Number(a.current) || seen(b) - seen(a));
+}
+
+export function sessionsCard(ctx: ViewContext): SessionsCard {
+  const t = strings.sessions;
+  const headingId = uid('sessions-heading');
+  const heading = h('h2', { id: headingId, class: 'card-title', tabindex: '-1' }, t.heading);
+  const body = h('div', { class: 'card-body' }, h('p', { class: 'loading' }, t.loading));
+  const statusMessage = h('p', { class: 'card-status', role: 'status' });
+  const errorMessage = h('p', { class: 'card-error', role: 'alert' });
+  const refresh = iconButton('refresh', t.refresh, 'refresh-sessions', (b) => void withBusy(b, reload));
+  const element = h(
+    'section',
+    { class: 'card', 'aria-labelledby': headingId, 'aria-busy': 'true', 'data-testid': 'sessions-card' },
+    h(
+      'div',
+      { class: 'card-head' },
+      h('div', { class: 'card-head-title' }, h('span', { class: 'card-icon' }, icon('monitor')), heading),
+      h('div', { class: 'card-actions' }, refresh),
+    ),
+    h('p', { class: 'card-desc' }, t.description),
+    body,
+    statusMessage,
+    errorMessage,
+  );
+
+  async function reload(): Promise<void> {
+    element.setAttribute('aria-busy', 'true');
+    try {
+      const sessions = await ctx.api.sessions();
+      if (ctx.signal.aborted) return;
+      preservingFocus(element, () => render(sortSessions(sessions)));
+    } catch (error) {
+      if (ctx.signal.aborted) return;
+      if (isUnauthenticated(error)) {
+        ctx.sessionEnded();
+        return;
+      }
+      body.replaceChildren(h('p', { class: 'load-failed' }, t.loadFailed, ' ', describeError(error)));
+    } finally {
+      element.removeAttribute('aria-busy');
+    }
+  }
+
+  function render(sessions: Session[]): void {
+    if (sessions.length === 0) {
+      body.replaceChildren(h('p', { class: 'empty' }, t.empty));
+      return;
+    }
+    body.replaceChildren(
+      h('ul', { class: 'session-list', 'aria-label': t.listLabel }, sessions.map((s) => sessionItem(s))),
+    );
+  }
+
+  function sessionItem(session: Session): HTMLLIElement {
+    const name = browserName(session.userAgent);
+    const ip = unknown(session.ip);
+    let end: HTMLButtonElement | null = null;
+    if (!session.current) {
+      const seen = parseTimestamp(session.lastSeenAt ?? session.createdAt);
+      end = h(
+        'button',
+        { type: 'button', class: 'btn btn-secondary btn-small', 'data-focus-key': `end-${session.id}` },
+        t.end,
+        srOnly(t.endWhich(name, ip, seen ? formatRelative(seen, new Date()) : null)),
+      );
+      const button = end;
+      button.addEventListener('click', () => void endSession(session, button));
+    }
+    return h(
+      'li',
+      { class: session.current ? 'session session-current' : 'session', 'data-session-id': session.id },
+      h('span', { class: 'session-icon' }, icon('monitor')),
+      h(
+        'div',
+        { class: 'session-main' },
+        h(
+          'p',
+          { class: 'session-name' },
+          name,
+          session.current ? h('span', { class: 'badge badge-current' }, t.thisDevice) : null,
+        ),
+        h(
+          'dl',
+          { class: 'session-facts' },
+          h('div', null, h('dt', null, t.ip), h('dd', { class: 'ip' }, ip)),
+          h('div', null, h('dt', null, t.created), h('dd', null, timeText(session.createdAt, 'datetime', strings.dates.unknown))),
+          h('div', null, h('dt', null, t.lastSeen), h('dd', null, timeText(session.lastSeenAt, 'relative', strings.dates.unknown))),
+        ),
+      ),
+      end,
+    );
+  }
+
+  async function endSession(session: Session, button: HTMLButtonElement): Promise<void> {
+    say(statusMessage, '');
+    say(errorMessage, '');
+    try {
+      await withBusy(button, () => withReauth(ctx.api, () => ctx.api.endSession(session.id)));
+      say(statusMessage, t.ended);
+    } catch (error) {
+      if (error instanceof Cancelled || ctx.signal.aborted) return;
+      if (isUnauthenticated(error)) {
+        ctx.sessionEnded();
+        return;
+      }
+      // Already gone (ended elsewhere or purged): the refreshed list says so.
+      if (!(error instanceof ApiError && error.status === 404)) {
+        say(errorMessage, describeError(error));
+        return;
+      }
+    }
+    await reload();
+    refocus(null, heading);
+  }
+
+  return { element, reload };
+}

@@ -1,0 +1,235 @@
+// Sign-in: username and password, then the second factor (authenticator code,
+// or a backup code instead).
+
+import { ApiError, type MfaMethod } from '../api.js';
+import { isPlausibleBackupCode, isValidTotp, normaliseBackupCode, normaliseTotp } from '../codes.js';
+import { fill, h, uid } from '../dom.js';
+import { icon } from '../icons.js';
+import { describeError } from '../messages.js';
+import { strings } from '../strings.js';
+import { withBusy } from '../ui.js';
+import type { ViewContext } from './context.js';
+
+interface Field {
+  wrapper: HTMLDivElement;
+  input: HTMLInputElement;
+}
+
+function field(
+  label: string,
+  attrs: Record<string, string | boolean>,
+  errorId: string,
+  hint?: string,
+): Field {
+  const id = uid('field');
+  const hintId = hint ? `${id}-hint` : null;
+  const input = h('input', {
+    id,
+    ...attrs,
+    'aria-describedby': [hintId, errorId].filter(Boolean).join(' '),
+  });
+  const wrapper = h(
+    'div',
+    { class: 'field' },
+    h('label', { for: id }, label),
+    hint && hintId ? h('p', { id: hintId, class: 'field-hint' }, hint) : null,
+    input,
+  );
+  return { wrapper, input };
+}
+
+export function renderSignIn(ctx: ViewContext, main: HTMLElement): void {
+  const t = strings.signIn;
+  ctx.setTitle(t.title);
+  ctx.setUser(null);
+
+  const card = h('div', { class: 'auth-card' });
+  main.replaceChildren(h('div', { class: 'auth-page' }, card));
+
+  let rememberedUsername = '';
+
+  function showCredentials(notice: string | null, focus: boolean): void {
+    const errorId = uid('signin-error');
+    const username = field(
+      t.username,
+      { name: 'username', type: 'text', autocomplete: 'username', autocapitalize: 'none', spellcheck: 'false', required: true },
+      errorId,
+    );
+    const password = field(
+      t.password,
+      { name: 'password', type: 'password', autocomplete: 'current-password', required: true },
+      errorId,
+    );
+    username.input.value = rememberedUsername;
+    const error = h('p', { id: errorId, class: 'form-error', role: 'alert' });
+    const submit = h('button', { type: 'submit', class: 'btn btn-primary btn-block' }, t.submit);
+    const titleId = uid('signin-title');
+    const heading = h('h1', { id: titleId, class: 'auth-title', tabindex: '-1' }, t.title);
+    const form = h(
+      'form',
+      { novalidate: true, 'aria-labelledby': titleId },
+      username.wrapper,
+      password.wrapper,
+      error,
+      submit,
+    );
+    fill(
+      card,
+      h('div', { class: 'auth-mark' }, icon('shield', 'icon icon-lg')),
+      heading,
+      h('p', { class: 'auth-intro' }, t.intro(ctx.tenant)),
+      notice ? h('p', { class: 'notice notice-info', role: 'status' }, notice) : null,
+      form,
+    );
+
+    const fail = (message: string, target: HTMLInputElement): void => {
+      error.textContent = message;
+      for (const f of [username, password]) f.input.setAttribute('aria-invalid', 'true');
+      target.focus();
+    };
+
+    form.addEventListener('submit', (event) => {
+      event.preventDefault();
+      if (submit.disabled) return;
+      const name = username.input.value.trim();
+      const secret = password.input.value;
+      if (name === '' || secret === '') {
+        fail(t.usernameRequired, name === '' ? username.input : password.input);
+        return;
+      }
+      error.textContent = '';
+      rememberedUsername = name;
+      void withBusy(submit, async () => {
+        try {
+          const result = await ctx.api.login(name, secret);
+          if (ctx.signal.aborted) return;
+          password.input.value = '';
+          if (result.status === 'authenticated') {
+            ctx.signedIn(null);
+          } else {
+            showSecondFactor(result.flow, result.methods, result.methods[0] ?? 'totp');
+          }
+        } catch (err) {
+          if (ctx.signal.aborted) return;
+          password.input.value = '';
+          fail(describeError(err, { invalid_credentials: t.invalidCredentials }), password.input);
+        }
+      });
+    });
+
+    if (focus) (rememberedUsername ? password.input : username.input).focus();
+  }
+
+  function showSecondFactor(flow: string, methods: MfaMethod[], method: MfaMethod): void {
+    const errorId = uid('mfa-error');
+    const isTotp = method === 'totp';
+    const code = isTotp
+      ? field(
+          t.totpLabel,
+          {
+            name: 'totp',
+            type: 'text',
+            inputmode: 'numeric',
+            autocomplete: 'one-time-code',
+            pattern: '[0-9 ]*',
+            maxlength: '8',
+            spellcheck: 'false',
+            required: true,
+            class: 'input-code',
+          },
+          errorId,
+          t.totpHint,
+        )
+      : field(
+          t.backupLabel,
+          {
+            name: 'backup_code',
+            type: 'text',
+            autocomplete: 'off',
+            autocapitalize: 'characters',
+            spellcheck: 'false',
+            required: true,
+            class: 'input-code',
+          },
+          errorId,
+          t.backupHint,
+        );
+    const error = h('p', { id: errorId, class: 'form-error', role: 'alert' });
+    const submit = h('button', { type: 'submit', class: 'btn btn-primary btn-block' }, t.verify);
+    const other: MfaMethod = isTotp ? 'backup_code' : 'totp';
+    const switchMethod = methods.includes(other)
+      ? h('button', { type: 'button', class: 'btn-link' }, isTotp ? t.useBackupCode : t.useTotp)
+      : null;
+    const startOver = h('button', { type: 'button', class: 'btn-link' }, t.startOver);
+    const titleId = uid('mfa-title');
+    const form = h('form', { novalidate: true, 'aria-labelledby': titleId }, code.wrapper, error, submit);
+
+    card.replaceChildren(
+      h('div', { class: 'auth-mark' }, icon(isTotp ? 'shield' : 'key', 'icon icon-lg')),
+      h('h1', { id: titleId, class: 'auth-title', tabindex: '-1' }, t.mfaTitle),
+      h('p', { class: 'auth-intro' }, isTotp ? t.totpIntro : t.backupIntro),
+      form,
+      h('div', { class: 'auth-links' }, switchMethod, startOver),
+    );
+
+    switchMethod?.addEventListener('click', () => showSecondFactor(flow, methods, other));
+    startOver.addEventListener('click', () => showCredentials(null, true));
+
+    const fail = (message: string): void => {
+      error.textContent = message;
+      code.input.setAttribute('aria-invalid', 'true');
+      code.input.focus();
+    };
+
+    form.addEventListener('submit', (event) => {
+      event.preventDefault();
+      if (submit.disabled) return;
+      const raw = code.input.value;
+      if (isTotp ? !isValidTotp(raw) : !isPlausibleBackupCode(raw)) {
+        fail(isTotp ? t.totpInvalidFormat : t.backupInvalidFormat);
+        return;
+      }
+      error.textContent = '';
+      const value = isTotp ? normaliseTotp(raw) : normaliseBackupCode(raw);
+      void withBusy(submit, async () => {
+        try {
+          const result = await ctx.api.mfa(flow, method, value);
+          if (ctx.signal.aborted) return;
+          code.input.value = '';
+          ctx.signedIn(method === 'backup_code' ? result.backupCodesRemaining : null);
+        } catch (err) {
+          if (ctx.signal.aborted) return;
+          code.input.value = '';
+          if (err instanceof ApiError && err.code === 'flow_expired') {
+            showCredentials(t.flowExpired, true);
+            return;
+          }
+          fail(
+            describeError(err, { invalid_code: isTotp ? t.invalidTotp : t.invalidBackupCode }),
+          );
+        }
+      });
+    });
+
+    code.input.focus();
+  }
+
+  const flash = ctx.takeFlash();
+  if (flash !== null) {
+    showCredentials(flash, true);
+    return;
+  }
+  // Already signed in? Go straight to the account page.
+  card.replaceChildren(h('p', { class: 'loading', role: 'status' }, strings.app.loading));
+  card.setAttribute('aria-busy', 'true');
+  ctx.api.me().then(
+    () => {
+      if (!ctx.signal.aborted) ctx.go('account', { replace: true });
+    },
+    () => {
+      if (ctx.signal.aborted) return;
+      card.removeAttribute('aria-busy');
+      showCredentials(null, ctx.focusOnRender);
+    },
+  );
+}

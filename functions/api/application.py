@@ -1,0 +1,35 @@
+"""Builds the Chalice application: the routes and the stream handler, over lazy services."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from chalice.app import Chalice, DynamoDBEvent
+
+from ..bootstrap import LazyServices, build_services
+from ..settings import Settings
+from ..stream.handler import make_record_handler, process_batch
+from .http import logger
+from .routes import build_blueprint
+
+APP_NAME = "backup-codes"
+PURGE_FUNCTION = "purge_sessions"
+
+
+def create_app(services: LazyServices | None = None,
+               settings: Settings | None = None) -> Chalice:
+    settings = settings or Settings.from_env()
+    services = services or LazyServices(lambda: build_services(settings))
+    app = Chalice(app_name=APP_NAME)
+    app.register_blueprint(build_blueprint(services))
+    purge_record = make_record_handler(services, logger)
+
+    # Chalice wants a stream ARN when the app is defined; in AWS the event source
+    # mapping is CloudFormation's (infra/template.yaml, on the table's real stream).
+    @app.on_dynamodb_record(stream_arn=settings.code_sets_stream_arn, batch_size=100,
+                            name=PURGE_FUNCTION)
+    def purge_sessions(event: DynamoDBEvent) -> dict[str, Any]:
+        return process_batch(event.to_dict(), event.context, purge_record)
+
+    app.services = services  # type: ignore[attr-defined]
+    return app

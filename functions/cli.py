@@ -1,0 +1,130 @@
+"""backup-codes-admin: the operator's tool for tenants and users.
+
+Targets, in order: --endpoint URL; DYNAMODB_ENDPOINT from the environment; the
+local stack when one is running (`make run` writes where it listens); else AWS
+with the usual credentials. --aws skips the local stack.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import json
+import os
+import sys
+from dataclasses import replace
+from typing import Any
+
+from .bootstrap import build_operator
+from .core.errors import DomainError
+from .local.discovery import find_local_stack
+from .operator import Operator
+from .settings import Settings
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    settings = Settings.from_env()
+    endpoint = args.endpoint or settings.dynamodb_endpoint
+    if endpoint is None and not args.aws:
+        local = find_local_stack()
+        if local is not None:
+            endpoint = local["endpoint"]
+            # The local stack's fake credentials; moto accepts any.
+            os.environ.setdefault("AWS_ACCESS_KEY_ID", "local")
+            os.environ.setdefault("AWS_SECRET_ACCESS_KEY", "local")
+    if endpoint:
+        print(f"Using the endpoint {endpoint}", file=sys.stderr)
+        settings = replace(settings, dynamodb_endpoint=endpoint, ssm_endpoint=endpoint)
+    return settings
+
+
+def _password(args: argparse.Namespace) -> str:
+    if args.password_stdin:
+        return sys.stdin.readline().rstrip("\n")
+    first = getpass.getpass("Password: ")
+    if getpass.getpass("Password again: ") != first:
+        raise DomainError("The passwords differ.")
+    return first
+
+
+def _policy_args(args: argparse.Namespace) -> dict[str, Any]:
+    names = ("code_count", "lockout_threshold", "reauth_max_age_seconds", "purge_mode")
+    return {name: getattr(args, name) for name in names if getattr(args, name) is not None}
+
+
+def _run(operator: Operator, args: argparse.Namespace) -> None:
+    if args.command == "create-tenant":
+        policy = operator.create_tenant(args.tenant, args.name, **_policy_args(args))
+        print(json.dumps({"tenant": args.tenant, "policy": policy.to_dict()}))
+    elif args.command == "set-policy":
+        policy = operator.set_policy(args.tenant, **_policy_args(args))
+        print(json.dumps({"tenant": args.tenant, "policy": policy.to_dict()}))
+    elif args.command == "list-tenants":
+        for tenant, policy in operator.list_tenants():
+            print(json.dumps({"tenant": tenant.tenant_id, "name": tenant.display_name,
+                              "policy": policy.to_dict()}))
+    elif args.command == "create-user":
+        uri = operator.create_user(args.tenant, args.username, _password(args), totp=args.totp)
+        print(f"Created {args.tenant}/{args.username}.")
+        if uri:
+            print("Add this to the user's authenticator app (shown once):")
+            print(uri)
+    elif args.command == "list-users":
+        for user in operator.list_users(args.tenant):
+            print(json.dumps({"username": user.username, "totp": user.totp_enabled}))
+    elif args.command == "unlock-user":
+        operator.unlock_user(args.tenant, args.username)
+        print(f"Unlocked the second factor of {args.tenant}/{args.username}.")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="backup-codes-admin", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--endpoint", help="DynamoDB endpoint URL (a local stack)")
+    parser.add_argument("--aws", action="store_true", help="use AWS even if a local stack runs")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    def policy_options(command: argparse.ArgumentParser) -> None:
+        command.add_argument("--code-count", type=int, help="codes per set, 5-20 (default 10)")
+        command.add_argument("--lockout-threshold", type=int,
+                             help="failed second factors before a lock (default 10)")
+        command.add_argument("--reauth-max-age-seconds", type=int,
+                             help="how recent a sign-in changes need (default 900)")
+        command.add_argument("--purge-mode", choices=["keep_current", "all"],
+                             help="on a change, keep the changing session or end all")
+
+    create_tenant = commands.add_parser("create-tenant", help="create a tenant")
+    create_tenant.add_argument("tenant")
+    create_tenant.add_argument("--name", help="display name")
+    policy_options(create_tenant)
+    set_policy = commands.add_parser("set-policy", help="change a tenant's policy")
+    set_policy.add_argument("tenant")
+    policy_options(set_policy)
+    commands.add_parser("list-tenants", help="list tenants and their policies")
+    create_user = commands.add_parser("create-user", help="create a user")
+    create_user.add_argument("tenant")
+    create_user.add_argument("username")
+    create_user.add_argument("--totp", action="store_true",
+                             help="enrol an authenticator app; prints the otpauth URI")
+    create_user.add_argument("--password-stdin", action="store_true",
+                             help="read the password from standard input")
+    list_users = commands.add_parser("list-users", help="list a tenant's users")
+    list_users.add_argument("tenant")
+    unlock = commands.add_parser("unlock-user", help="clear a second-factor lockout")
+    unlock.add_argument("tenant")
+    unlock.add_argument("username")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        _run(build_operator(_settings(args)), args)
+    except DomainError as error:
+        print(f"error: {error.message}", file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,127 @@
+"""The backup-code lifecycle: status, add, regenerate, remove, and spending a code."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from . import codes as code_format
+from .errors import InvalidCode, NotEnabled, ReauthenticationRequired
+from .model import Change, CodeSet, RequestContext, Session, Usage
+from .policy import TenantPolicy
+from .ports import Clock, CodeSetRepository, Hasher, Tagger
+from .timefmt import iso
+
+
+@dataclass(frozen=True)
+class IssuedCodes:
+    """Codes in display form: returned once, never stored or logged."""
+
+    codes: list[str]
+    created_at: float
+    generation: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"codes": self.codes, "created_at": iso(self.created_at),
+                "generation": self.generation}
+
+
+class BackupCodeService:
+    def __init__(self, code_sets: CodeSetRepository, hasher: Hasher, tagger: Tagger,
+                 clock: Clock, new_generation: Any) -> None:
+        self._code_sets = code_sets
+        self._hasher = hasher
+        self._tagger = tagger
+        self._clock = clock
+        self._new_generation = new_generation
+
+    def status(self, session: Session) -> dict[str, Any]:
+        found = self._code_sets.get(session.tenant, session.username)
+        if found is None or not found.enabled:
+            return {"enabled": False, "total": 0, "remaining": 0, "created_at": None,
+                    "last_used_at": None, "generation": None, "usage": []}
+        return {
+            "enabled": True,
+            "total": found.total,
+            "remaining": found.remaining,
+            "created_at": iso(found.created_at),
+            "last_used_at": iso(found.last_used_at),
+            "generation": found.generation,
+            "usage": [{"at": iso(u.at), "ip": u.ip, "user_agent": u.user_agent}
+                      for u in found.usage],
+        }
+
+    def add(self, session: Session, policy: TenantPolicy) -> IssuedCodes:
+        self._require_recent_authentication(session, policy)
+        code_set, issued = self._new_set(session, policy)
+        self._code_sets.add(code_set, self._change("added", session))
+        return issued
+
+    def regenerate(self, session: Session, policy: TenantPolicy,
+                   expected_generation: str | None) -> IssuedCodes:
+        self._require_recent_authentication(session, policy)
+        if expected_generation is None:
+            current = self._code_sets.get(session.tenant, session.username)
+            if current is None or not current.enabled:
+                raise NotEnabled()
+            expected_generation = current.generation
+        code_set, issued = self._new_set(session, policy)
+        # One conditional write swaps the whole set: the old codes stop working
+        # at the same instant the new ones start.
+        self._code_sets.replace(code_set, expected_generation,
+                                self._change("regenerated", session))
+        return issued
+
+    def remove(self, session: Session, policy: TenantPolicy) -> None:
+        self._require_recent_authentication(session, policy)
+        current = self._code_sets.get(session.tenant, session.username)
+        if current is None or not current.enabled:
+            raise NotEnabled()
+        self._code_sets.remove(session.tenant, session.username, current.generation,
+                               self._new_generation(), self._change("removed", session))
+
+    def spend(self, tenant: str, username: str, canonical_code: str,
+              context: RequestContext) -> int:
+        """Spend one code: exactly one argon2 verification, one conditional write.
+
+        Returns the codes left; InvalidCode for a wrong, used or replaced code.
+        """
+        code_set = self._code_sets.get(tenant, username)
+        if code_set is None or not code_set.enabled:
+            self._hasher.burn(canonical_code)
+            raise InvalidCode()
+        tag = self._tagger.tag(tenant, username, code_set.generation, canonical_code)
+        encoded = code_set.hashes.get(tag)
+        if encoded is None:
+            self._hasher.burn(canonical_code)
+            raise InvalidCode()
+        if not self._hasher.verify(encoded, canonical_code):
+            raise InvalidCode()
+        now = self._clock.now()
+        usage = Usage(at=now, ip=context.ip, user_agent=context.user_agent)
+        # The write is conditional on the code still being in this generation of
+        # the set: of any number of concurrent spends, exactly one gets through,
+        # and a spend racing a regeneration loses to it.
+        if not self._code_sets.consume(tenant, username, tag, code_set.generation, usage):
+            raise InvalidCode()
+        return code_set.remaining - 1
+
+    def _new_set(self, session: Session, policy: TenantPolicy) -> tuple[CodeSet, IssuedCodes]:
+        now = self._clock.now()
+        generation = self._new_generation()
+        plain = code_format.generate_codes(policy.code_count)
+        hashes = self._hasher.hash_many(plain)
+        tags = [self._tagger.tag(session.tenant, session.username, generation, code)
+                for code in plain]
+        code_set = CodeSet(tenant=session.tenant, username=session.username, enabled=True,
+                           generation=generation, hashes=dict(zip(tags, hashes, strict=True)),
+                           total=len(plain), created_at=now)
+        issued = IssuedCodes([code_format.display(c) for c in plain], now, generation)
+        return code_set, issued
+
+    def _change(self, kind: str, session: Session) -> Change:
+        return Change(kind=kind, session_ref=session.token_hash, at=self._clock.now())
+
+    def _require_recent_authentication(self, session: Session, policy: TenantPolicy) -> None:
+        if self._clock.now() - session.authenticated_at > policy.reauth_max_age_seconds:
+            raise ReauthenticationRequired()

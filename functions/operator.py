@@ -1,0 +1,69 @@
+"""What an operator does to tenants and users; the CLI and the local seed call it."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from .core.errors import InvalidRequest, NotFound
+from .core.model import Tenant, User
+from .core.policy import TenantPolicy, validate_tenant_id, validate_username
+from .core.ports import Hasher, TenantRepository, UserRepository
+from .crypto import Totp
+
+ISSUER = "Backup Codes"
+MIN_PASSWORD_LENGTH = 12
+
+
+class Operator:
+    def __init__(self, tenants: TenantRepository, users: UserRepository,
+                 hasher: Hasher) -> None:
+        self._tenants = tenants
+        self._users = users
+        self._hasher = hasher
+
+    def create_tenant(self, tenant_id: str, display_name: str | None = None,
+                      **policy: Any) -> TenantPolicy:
+        validate_tenant_id(tenant_id)
+        settings = TenantPolicy().updated(**policy)
+        self._tenants.create(
+            Tenant(tenant_id, display_name or tenant_id, time.time()), settings)
+        return settings
+
+    def set_policy(self, tenant_id: str, **changes: Any) -> TenantPolicy:
+        found = self._tenants.get(validate_tenant_id(tenant_id))
+        if found is None:
+            raise NotFound(f"Tenant {tenant_id} does not exist.")
+        policy = found[1].updated(**changes)
+        self._tenants.set_policy(tenant_id, policy)
+        return policy
+
+    def list_tenants(self) -> list[tuple[Tenant, TenantPolicy]]:
+        return self._tenants.list_tenants()
+
+    def create_user(self, tenant_id: str, username: str, password: str,
+                    totp: bool = False, totp_secret: str | None = None) -> str | None:
+        """Create a user; returns the otpauth:// URI when TOTP is on."""
+        self._require_tenant(tenant_id)
+        username = validate_username(username)
+        if len(password) < MIN_PASSWORD_LENGTH:
+            raise InvalidRequest(f"The password must have at least {MIN_PASSWORD_LENGTH} "
+                                 "characters.")
+        secret = totp_secret or (Totp.new_secret() if totp else None)
+        self._users.create(User(tenant=tenant_id, username=username,
+                                    password_hash=self._hasher.hash(password),
+                                    created_at=time.time(), totp_secret=secret))
+        if secret is None:
+            return None
+        return Totp.provisioning_uri(secret, username, f"{ISSUER} ({tenant_id})")
+
+    def list_users(self, tenant_id: str) -> list[User]:
+        self._require_tenant(tenant_id)
+        return self._users.list_users(tenant_id)
+
+    def unlock_user(self, tenant_id: str, username: str) -> None:
+        self._users.reset_failures(tenant_id, validate_username(username))
+
+    def _require_tenant(self, tenant_id: str) -> None:
+        if self._tenants.get(validate_tenant_id(tenant_id)) is None:
+            raise NotFound(f"Tenant {tenant_id} does not exist.")

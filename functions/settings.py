@@ -1,0 +1,71 @@
+"""Every environment variable the service reads, read once into one object."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Argon2Parameters:
+    """argon2id cost; the defaults are OWASP's first recommended setting."""
+
+    memory_kib: int = 19456
+    time_cost: int = 2
+    parallelism: int = 1
+
+
+@dataclass(frozen=True)
+class Settings:
+    tenants_table: str
+    users_table: str
+    code_sets_table: str
+    sessions_table: str
+    login_flows_table: str
+    lookup_key_parameter: str
+    region: str
+    dynamodb_endpoint: str | None
+    ssm_endpoint: str | None
+    argon2: Argon2Parameters
+    secure_cookies: bool
+    session_lifetime_seconds: int
+    session_idle_seconds: int
+    login_flow_seconds: int
+    login_flow_max_attempts: int
+    tenant_cache_seconds: float
+    client_ip_header: str | None
+    code_sets_stream_arn: str
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
+        env = os.environ if env is None else env
+        prefix = env.get("TABLE_PREFIX", "backup-codes")
+        return cls(
+            tenants_table=env.get("TENANTS_TABLE", f"{prefix}-tenants"),
+            users_table=env.get("USERS_TABLE", f"{prefix}-users"),
+            code_sets_table=env.get("CODE_SETS_TABLE", f"{prefix}-code-sets"),
+            sessions_table=env.get("SESSIONS_TABLE", f"{prefix}-sessions"),
+            login_flows_table=env.get("LOGIN_FLOWS_TABLE", f"{prefix}-login-flows"),
+            lookup_key_parameter=env.get("LOOKUP_KEY_PARAMETER", "/backup-codes/lookup-key"),
+            region=env.get("AWS_REGION") or env.get("AWS_DEFAULT_REGION") or "us-east-1",
+            dynamodb_endpoint=env.get("DYNAMODB_ENDPOINT") or None,
+            ssm_endpoint=env.get("SSM_ENDPOINT") or None,
+            argon2=Argon2Parameters(
+                memory_kib=int(env.get("ARGON2_MEMORY_KIB", "19456")),
+                time_cost=int(env.get("ARGON2_TIME_COST", "2")),
+                parallelism=int(env.get("ARGON2_PARALLELISM", "1")),
+            ),
+            # Cookies are Secure with the __Host- prefix everywhere but local http.
+            secure_cookies=env.get("SECURE_COOKIES", "true").lower() != "false",
+            session_lifetime_seconds=int(env.get("SESSION_LIFETIME_SECONDS", str(12 * 3600))),
+            session_idle_seconds=int(env.get("SESSION_IDLE_SECONDS", str(2 * 3600))),
+            login_flow_seconds=int(env.get("LOGIN_FLOW_SECONDS", "300")),
+            login_flow_max_attempts=int(env.get("LOGIN_FLOW_MAX_ATTEMPTS", "5")),
+            tenant_cache_seconds=float(env.get("TENANT_CACHE_SECONDS", "30")),
+            # Behind CloudFront: CloudFront-Viewer-Address. Unset: API Gateway's sourceIp.
+            client_ip_header=env.get("CLIENT_IP_HEADER") or None,
+            code_sets_stream_arn=env.get("CODE_SETS_STREAM_ARN")
+            or f"arn:aws:dynamodb:{env.get('AWS_REGION', 'us-east-1')}:000000000000:table/"
+            f"{prefix}-code-sets/stream/1970-01-01T00:00:00.000",
+        )

@@ -1,0 +1,30 @@
+"""Every DynamoDB key is built here; the tenant id leads each one.
+
+Tenant ids and usernames are validated to exclude '#', so keys cannot collide.
+"""
+
+from __future__ import annotations
+
+
+def tenant_pk(tenant: str) -> str:
+    return f"TENANT#{tenant}"
+
+
+def user_pk(tenant: str, username: str) -> str:
+    return f"TENANT#{tenant}#USER#{username}"
+
+
+def code_set_pk(tenant: str, username: str) -> str:
+    return user_pk(tenant, username)
+
+
+def session_pk(tenant: str, token_hash: str) -> str:
+    return f"TENANT#{tenant}#SESSION#{token_hash}"
+
+
+def flow_pk(tenant: str, flow_hash: str) -> str:
+    return f"TENANT#{tenant}#FLOW#{flow_hash}"
+
+
+def token_hash_of_session_pk(pk: str) -> str:
+    return pk.rsplit("#", 1)[1]

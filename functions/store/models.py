@@ -1,0 +1,165 @@
+"""PynamoDB models of the service's tables.
+
+The tables themselves are defined once, in infra/template.yaml; the test
+tests/integration/test_tables.py proves these models agree with it.
+"""
+
+from __future__ import annotations
+
+from pynamodb.attributes import (
+    BooleanAttribute,
+    ListAttribute,
+    MapAttribute,
+    NumberAttribute,
+    TTLAttribute,
+    UnicodeAttribute,
+)
+from pynamodb.indexes import GlobalSecondaryIndex, IncludeProjection
+from pynamodb.models import Model
+
+from ..settings import Settings
+
+
+class TenantModel(Model):
+    class Meta:
+        table_name = "tenants"
+
+    pk = UnicodeAttribute(hash_key=True)
+    display_name = UnicodeAttribute()
+    created_at = NumberAttribute()
+    policy = MapAttribute[str, object]()
+
+
+class UsersByTenant(GlobalSecondaryIndex["UserModel"]):
+    class Meta:
+        index_name = "by_tenant"
+        projection = IncludeProjection(["created_at", "totp_enabled"])
+
+    tenant = UnicodeAttribute(hash_key=True)
+    username = UnicodeAttribute(range_key=True)
+
+
+class UserModel(Model):
+    class Meta:
+        table_name = "users"
+
+    pk = UnicodeAttribute(hash_key=True)
+    tenant = UnicodeAttribute()
+    username = UnicodeAttribute()
+    password_hash = UnicodeAttribute()
+    totp_secret = UnicodeAttribute(null=True)
+    totp_enabled = BooleanAttribute(default=False)
+    totp_last_step = NumberAttribute(null=True)
+    failed_attempts = NumberAttribute(default=0)
+    locked_until = NumberAttribute(null=True)
+    created_at = NumberAttribute()
+    by_tenant = UsersByTenant()
+
+
+class UsageMap(MapAttribute[str, object]):
+    at = NumberAttribute()
+    ip = UnicodeAttribute()
+    user_agent = UnicodeAttribute()
+
+
+class CodeSetModel(Model):
+    """One item per user; its stream drives the session purge."""
+
+    class Meta:
+        table_name = "code-sets"
+
+    pk = UnicodeAttribute(hash_key=True)
+    tenant = UnicodeAttribute()
+    username = UnicodeAttribute()
+    enabled = BooleanAttribute()
+    generation = UnicodeAttribute()
+    # lookup tag -> argon2id hash of one unused code (a raw map: tags are keys)
+    codes = MapAttribute[str, str](null=True)
+    total = NumberAttribute(default=0)
+    created_at = NumberAttribute()
+    last_used_at = NumberAttribute(null=True)
+    usage = ListAttribute[UsageMap](of=UsageMap, null=True)
+    # The last change and the session that made it, for the stream purge.
+    change = UnicodeAttribute()
+    changed_by = UnicodeAttribute()
+    changed_at = NumberAttribute()
+
+
+class SessionsByUser(GlobalSecondaryIndex["SessionModel"]):
+    class Meta:
+        index_name = "by_user"
+        projection = IncludeProjection(
+            ["session_id", "last_seen_at", "ip", "user_agent", "expires_at"]
+        )
+
+    user_pk = UnicodeAttribute(hash_key=True)
+    created_at = NumberAttribute(range_key=True)
+
+
+class SessionModel(Model):
+    """Keyed by the hash of the session token; the token itself is never stored."""
+
+    class Meta:
+        table_name = "sessions"
+
+    pk = UnicodeAttribute(hash_key=True)
+    user_pk = UnicodeAttribute()
+    session_id = UnicodeAttribute()
+    tenant = UnicodeAttribute()
+    username = UnicodeAttribute()
+    created_at = NumberAttribute()
+    last_seen_at = NumberAttribute()
+    authenticated_at = NumberAttribute()
+    expires_at = TTLAttribute()
+    ip = UnicodeAttribute()
+    user_agent = UnicodeAttribute()
+    by_user = SessionsByUser()
+
+
+class LoginFlowModel(Model):
+    """A sign-in between its password step and its second factor."""
+
+    class Meta:
+        table_name = "login-flows"
+
+    pk = UnicodeAttribute(hash_key=True)
+    tenant = UnicodeAttribute()
+    username = UnicodeAttribute()
+    attempts = NumberAttribute(default=0)
+    created_at = NumberAttribute()
+    expires_at = TTLAttribute()
+
+
+ALL_MODELS: tuple[type[Model], ...] = (
+    TenantModel, UserModel, CodeSetModel, SessionModel, LoginFlowModel,
+)
+
+# Template logical id -> model, the link between infra/template.yaml and code.
+MODELS_BY_RESOURCE: dict[str, type[Model]] = {
+    "TenantsTable": TenantModel,
+    "UsersTable": UserModel,
+    "CodeSetsTable": CodeSetModel,
+    "SessionsTable": SessionModel,
+    "LoginFlowsTable": LoginFlowModel,
+}
+
+
+def table_names(settings: Settings) -> dict[str, str]:
+    return {
+        "TenantsTable": settings.tenants_table,
+        "UsersTable": settings.users_table,
+        "CodeSetsTable": settings.code_sets_table,
+        "SessionsTable": settings.sessions_table,
+        "LoginFlowsTable": settings.login_flows_table,
+    }
+
+
+def bind_models(settings: Settings) -> None:
+    """Point every model at its table, region and endpoint (the composition root calls this)."""
+    names = table_names(settings)
+    for resource, model in MODELS_BY_RESOURCE.items():
+        model.Meta.table_name = names[resource]
+        model.Meta.region = settings.region
+        model.Meta.host = settings.dynamodb_endpoint
+        # A connection made under an earlier binding must not be reused.
+        model._connection = None

@@ -1,0 +1,52 @@
+"""The session-purge Lambda: a thin shell over purge_order, one record at a time."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from ..bootstrap import Services
+from ..core.errors import UnknownTenant
+from ..core.policy import PURGE_KEEP_CURRENT
+from .purge import purge_order, sessions_to_keep
+
+
+def make_record_handler(services: Callable[[], Services],
+                        log: Any) -> Callable[[dict[str, Any]], int]:
+    def purge_for(record: dict[str, Any]) -> int:
+        order = purge_order(record)
+        if order is None:
+            return 0
+        svc = services()
+        try:
+            mode = svc.tenants.policy(order.tenant).purge_mode
+        except UnknownTenant:
+            mode = PURGE_KEEP_CURRENT  # a tenant being deleted: still end its sessions
+        purged = svc.sessions.purge_user(order.tenant, order.username, order.changed_at,
+                                         sessions_to_keep(order, mode))
+        log.info("sessions purged", extra={"tenant": order.tenant, "change": order.change,
+                                           "purged": purged})
+        return purged
+
+    return purge_for
+
+
+def process_batch(event: dict[str, Any], context: Any,
+                  record_handler: Callable[[dict[str, Any]], int]) -> dict[str, Any]:
+    """Run every record; answer {"batchItemFailures": [...]} for the ones that failed."""
+    # Imported here: only the stream function pays for the batch utility's import.
+    from aws_lambda_powertools.utilities.batch import (  # noqa: PLC0415
+        BatchProcessor,
+        EventType,
+        process_partial_response,
+    )
+    from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import (  # noqa: PLC0415
+        DynamoDBRecord,
+    )
+
+    def handle(record: DynamoDBRecord) -> int:
+        return record_handler(record.raw_event)
+
+    return process_partial_response(event=event, record_handler=handle,
+                                    processor=BatchProcessor(EventType.DynamoDBStreams),
+                                    context=context)  # type: ignore[return-value]
