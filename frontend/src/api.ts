@@ -87,6 +87,7 @@ export function parseRetryAfter(value: string | null, nowMs: number): number | n
   const trimmed = value.trim();
   if (trimmed === '') return null;
   if (/^\d+$/.test(trimmed)) return Number.parseInt(trimmed, 10);
+  if (!/[A-Za-z]/.test(trimmed)) return null; // an HTTP-date names its day and month
   const at = Date.parse(trimmed);
   if (Number.isNaN(at)) return null;
   return Math.max(0, Math.ceil((at - nowMs) / 1000));

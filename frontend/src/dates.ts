@@ -56,7 +56,8 @@ export function formatRelative(date: Date, now: Date, locale: string = LOCALE): 
   if (Math.abs(seconds) < 45) return rtf.format(0, 'second');
   for (const [unit, size] of UNITS) {
     if (Math.abs(seconds) >= size || unit === 'second') {
-      return rtf.format(Math.round(seconds / size), unit);
+      const amount = seconds / size;
+      return rtf.format(Math.sign(amount) * Math.round(Math.abs(amount)), unit);
     }
   }
   return rtf.format(0, 'second');

@@ -1,0 +1,64 @@
+"""purge_order over sample stream records captured from moto (tests/events/)."""
+
+from __future__ import annotations
+
+import copy
+import json
+from pathlib import Path
+
+import pytest
+
+from functions.stream.purge import PurgeOrder, purge_order, sessions_to_keep
+
+EVENTS = Path(__file__).resolve().parents[1] / "events"
+
+
+def record(name: str) -> dict:
+    return json.loads((EVENTS / f"{name}.json").read_text())["Records"][0]
+
+
+@pytest.mark.parametrize("name, change", [
+    ("code_set_added", "added"),
+    ("code_set_regenerated", "regenerated"),
+    ("code_set_removed", "removed"),
+])
+def test_every_change_to_the_codes_orders_a_purge_keeping_its_session(name, change) -> None:
+    source = record(name)
+    order = purge_order(source)
+    assert order is not None
+    assert (order.tenant, order.username, order.change) == ("demo", "alice", change)
+    assert order.keep_session == source["dynamodb"]["NewImage"]["changed_by"]["S"]
+    assert order.changed_at == float(source["dynamodb"]["NewImage"]["changed_at"]["N"])
+
+
+def test_spending_a_code_orders_nothing() -> None:
+    spent = record("code_spent")
+    assert spent["eventName"] == "MODIFY"
+    assert purge_order(spent) is None
+
+
+def test_a_regeneration_is_told_apart_from_a_spend_by_its_generation() -> None:
+    spent = copy.deepcopy(record("code_spent"))
+    spent["dynamodb"]["NewImage"]["generation"] = {"S": "another"}
+    assert purge_order(spent) is not None
+
+
+def test_a_deleted_item_purges_every_session_of_the_user() -> None:
+    removed = copy.deepcopy(record("code_set_removed"))
+    removed["eventName"] = "REMOVE"
+    del removed["dynamodb"]["NewImage"]
+    order = purge_order(removed)
+    assert order == PurgeOrder("demo", "alice", removed["dynamodb"]["ApproximateCreationDateTime"],
+                               None, "deleted")
+
+
+def test_the_tenant_policy_decides_whether_the_changing_session_stays() -> None:
+    order = purge_order(record("code_set_added"))
+    assert order is not None
+    assert sessions_to_keep(order, "keep_current") == order.keep_session
+    assert sessions_to_keep(order, "all") is None
+
+
+def test_records_of_other_kinds_order_nothing() -> None:
+    assert purge_order({"eventName": "INSERT", "dynamodb": {}}) is None
+    assert purge_order({}) is None
