@@ -15,6 +15,9 @@ import sys
 from dataclasses import replace
 from typing import Any
 
+from botocore.exceptions import BotoCoreError, ClientError
+from pynamodb.exceptions import PynamoDBException
+
 from .bootstrap import build_operator
 from .core.errors import DomainError
 from .local.discovery import find_local_stack
@@ -123,6 +126,10 @@ def main(argv: list[str] | None = None) -> int:
     except DomainError as error:
         print(f"error: {error.message}", file=sys.stderr)
         return 2
+    except (BotoCoreError, ClientError, PynamoDBException) as error:
+        cause = error.cause if isinstance(error, PynamoDBException) and error.cause else error
+        print(f"error: could not reach the tables: {cause}", file=sys.stderr)
+        return 1
     return 0
 
 

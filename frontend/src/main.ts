@@ -6,7 +6,7 @@ import { byId, h } from './dom.js';
 import { icon } from './icons.js';
 import { describeError, isUnauthenticated } from './messages.js';
 import { parsePath, pathFor, type RouteName } from './router.js';
-import { strings } from './strings.js';
+import { LOCALE, strings } from './strings.js';
 import { say, withBusy } from './ui.js';
 import { renderAccount } from './views/account.js';
 import type { GoOptions, ViewContext } from './views/context.js';
@@ -17,6 +17,11 @@ const view = byId('view');
 const userSlot = byId('user-slot');
 const appAlert = byId('app-alert');
 const brandTenant = byId('brand-tenant');
+
+// index.html carries English defaults for a page without JavaScript; strings.ts wins.
+document.documentElement.lang = LOCALE;
+byId('skip-link').textContent = strings.app.skipToContent;
+byId('brand-product').textContent = strings.app.product;
 
 function simplePage(title: string, body: string, link?: { href: string; text: string }): void {
   document.title = title;

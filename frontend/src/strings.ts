@@ -7,7 +7,8 @@ const plural = (n: number, one: string, other: string): string => (n === 1 ? one
 
 export const strings = {
   app: {
-    brand: 'Account',
+    /** Beside the tenant's name in the header. */
+    product: 'Account',
     skipToContent: 'Skip to content',
     loading: 'Loading…',
     noTenantTitle: 'Address not recognised',
@@ -25,7 +26,6 @@ export const strings = {
     username: 'Username',
     password: 'Password',
     submit: 'Sign in',
-    submitting: 'Signing in…',
     usernameRequired: 'Enter your username and password.',
     invalidCredentials: 'The username or password is not correct.',
     mfaTitle: 'Two-step verification',
@@ -40,7 +40,6 @@ export const strings = {
     useBackupCode: 'Use a backup code instead',
     useTotp: 'Use your authenticator app instead',
     verify: 'Verify',
-    verifying: 'Verifying…',
     startOver: 'Start over',
     invalidTotp: 'That code is not correct. Check your authenticator app and try again.',
     invalidBackupCode: 'That backup code is not correct or has already been used.',
@@ -69,8 +68,6 @@ export const strings = {
   header: {
     signedInAs: 'Signed in as',
     signOut: 'Sign out',
-    signingOut: 'Signing out…',
-    accountNav: 'Account',
   },
 
   account: {
@@ -119,9 +116,7 @@ export const strings = {
     usageHeading: 'Recent use',
     usageCaption: 'Sign-ins with a backup code',
     usageEmpty: 'No backup code has been used yet.',
-    usageWhen: 'When',
     usageIp: 'IP address',
-    usageBrowser: 'Browser',
     generationMismatch:
       'Your backup codes were changed somewhere else, for example in another tab. The latest status is shown now.',
     alreadyEnabled: 'You already have backup codes. The latest status is shown now.',
@@ -160,7 +155,6 @@ export const strings = {
     title: 'Regenerate backup codes?',
     body: 'Your current backup codes stop working at once and a new set of codes is shown once. You will be signed out of your other sessions.',
     confirm: 'Regenerate',
-    busy: 'Regenerating…',
     cancel: 'Cancel',
   },
 
@@ -168,7 +162,6 @@ export const strings = {
     title: 'Remove backup codes?',
     body: 'Your backup codes stop working at once. You will be signed out of your other sessions.',
     confirm: 'Remove',
-    busy: 'Removing…',
     cancel: 'Cancel',
   },
 
@@ -177,7 +170,6 @@ export const strings = {
     body: 'For your security, enter your password again before changing your backup codes or sessions.',
     password: 'Password',
     confirm: 'Confirm',
-    busy: 'Confirming…',
     cancel: 'Cancel',
     wrongPassword: 'That password is not correct.',
     passwordRequired: 'Enter your password.',

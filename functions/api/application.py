@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
-from chalice.app import Chalice, DynamoDBEvent
+from chalice.app import Chalice, DynamoDBEvent, Request, Response
 
 from ..bootstrap import LazyServices, build_services
 from ..settings import Settings
 from ..stream.handler import make_record_handler, process_batch
-from .http import logger
+from .http import logger, uniform_error
 from .routes import build_blueprint
 
 APP_NAME = "backup-codes"
@@ -30,6 +31,10 @@ def create_app(services: LazyServices | None = None,
                             name=PURGE_FUNCTION)
     def purge_sessions(event: DynamoDBEvent) -> dict[str, Any]:
         return process_batch(event.to_dict(), event.context, purge_record)
+
+    @app.middleware("http")
+    def contract_errors(request: Request, get_response: Callable[[Request], Response]) -> Response:
+        return uniform_error(get_response(request))
 
     app.services = services  # type: ignore[attr-defined]
     return app

@@ -61,6 +61,30 @@ def error_response(error: errors.DomainError) -> Response:
     return json_response({"error": error.code, "message": error.message}, status, headers)
 
 
+# Chalice's own refusals (before a route runs) in the contract's words.
+_CHALICE_ERRORS = {
+    "UnsupportedMediaType": ("unsupported_media_type", "Send the body as application/json."),
+    "MethodNotAllowedError": ("method_not_allowed", "This route does not take that method."),
+    "BadRequestError": ("invalid_request", "The request is not valid."),
+}
+
+
+def uniform_error(response: Response) -> Response:
+    """Rewrite Chalice's {"Code", "Message"} errors as {"error", "message"}."""
+    if response.status_code < 400 or not isinstance(response.body, dict | str):
+        return response
+    try:
+        body = json.loads(response.body) if isinstance(response.body, str) else response.body
+    except ValueError:
+        return response
+    if not isinstance(body, dict) or "Code" not in body:
+        return response
+    code, message = _CHALICE_ERRORS.get(body["Code"], ("internal", "Something went wrong."))
+    replaced = json_response({"error": code, "message": message}, response.status_code)
+    replaced.headers = {**response.headers, **replaced.headers}
+    return replaced
+
+
 def read_json(request: Request, *, required: bool = True) -> dict[str, Any]:
     """The body as a JSON object, or a clear 4xx before any real work."""
     raw = request.raw_body or b""

@@ -76,11 +76,17 @@ export function renderAccount(ctx: ViewContext, main: HTMLElement): void {
       ctx.setUser(me.username);
 
       const sessions = sessionsCard(ctx);
-      const codes = backupCodesCard(ctx, me, () => void sessions.reload());
+      let notice: HTMLElement | null = null;
+      const codes = backupCodesCard(ctx, me, () => {
+        // The other sessions were just purged, and the notice's count is stale.
+        notice?.remove();
+        void sessions.reload();
+      });
       const remaining = ctx.takeBackupNotice();
+      if (remaining !== null) notice = backupNotice(remaining, codes);
       fill(
         content,
-        remaining !== null ? backupNotice(remaining, codes) : null,
+        notice,
         codes.element,
         sessions.element,
       );

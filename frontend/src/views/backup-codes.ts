@@ -4,7 +4,7 @@
 import { ApiError, type BackupCodesStatus, type Me, type NewBackupCodes } from '../api.js';
 import { parseTimestamp } from '../dates.js';
 import { confirmDialog } from '../dialogs.js';
-import { fill, h, uid } from '../dom.js';
+import { fill, h, srOnly, uid } from '../dom.js';
 import { icon } from '../icons.js';
 import { Cancelled, describeError, isUnauthenticated } from '../messages.js';
 import { withReauth } from '../reauth.js';
@@ -137,35 +137,25 @@ export function backupCodesCard(ctx: ViewContext, me: Me, onCodesChanged: () => 
         h('div', null, h('dt', null, t.lastUsed), h('dd', null, timeText(s.lastUsedAt, 'relative+datetime', t.neverUsed))),
       ),
       h('h3', { class: 'subheading' }, t.usageHeading),
-      usageTable(s),
+      usageList(s),
     );
   }
 
-  function usageTable(s: BackupCodesStatus): HTMLElement {
+  function usageList(s: BackupCodesStatus): HTMLElement {
     if (s.usage.length === 0) return h('p', { class: 'empty' }, t.usageEmpty);
-    const rows = [...s.usage].sort(
+    const uses = [...s.usage].sort(
       (a, b) => (parseTimestamp(b.at)?.getTime() ?? 0) - (parseTimestamp(a.at)?.getTime() ?? 0),
     );
     return h(
-      'table',
-      { class: 'table', 'data-testid': 'usage-table' },
-      h('caption', { class: 'sr-only' }, t.usageCaption),
-      h(
-        'thead',
-        null,
-        h('tr', null, h('th', { scope: 'col' }, t.usageWhen), h('th', { scope: 'col' }, t.usageIp), h('th', { scope: 'col' }, t.usageBrowser)),
-      ),
-      h(
-        'tbody',
-        null,
-        rows.map((use) =>
-          h(
-            'tr',
-            null,
-            h('td', null, timeText(use.at, 'datetime', strings.dates.unknown)),
-            h('td', { class: 'ip' }, unknown(use.ip)),
-            h('td', null, browserName(use.userAgent)),
-          ),
+      'ul',
+      { class: 'usage-list', 'aria-label': t.usageCaption, 'data-testid': 'usage-list' },
+      uses.map((use) =>
+        h(
+          'li',
+          { class: 'usage' },
+          h('span', { class: 'usage-when' }, timeText(use.at, 'datetime', strings.dates.unknown)),
+          h('span', { class: 'usage-browser' }, browserName(use.userAgent)),
+          h('span', { class: 'usage-ip' }, srOnly(`${t.usageIp} `), h('span', { class: 'ip' }, unknown(use.ip))),
         ),
       ),
     );

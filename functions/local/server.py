@@ -1,0 +1,139 @@
+"""The local front door: the API (Chalice's local gateway) and the built SPA on one origin."""
+
+from __future__ import annotations
+
+import json
+import logging
+import mimetypes
+import re
+import time
+from http import HTTPStatus
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+from chalice.app import Chalice
+from chalice.config import Config
+from chalice.local import LocalGateway, LocalGatewayException
+
+log = logging.getLogger("backup_codes.local")
+
+# The same headers CloudFront adds in AWS (infra/template.yaml), so the page is
+# tried locally under the policy it meets in production.
+SECURITY_HEADERS = {
+    "Content-Security-Policy": (
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+        "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; "
+        "frame-ancestors 'none'"),
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+    "X-Frame-Options": "DENY",
+}
+API_PATH = re.compile(r"^/t/[^/]+/api(/|$)")
+SPA_PATH = re.compile(r"^/t/[a-z0-9-]+(/.*)?$")
+MAX_BODY = 1024 * 1024
+
+
+class FrontDoor(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def __init__(self, address: tuple[str, int], app: Chalice, spa: Path) -> None:
+        super().__init__(address, _Handler)
+        self.gateway = LocalGateway(app, Config(chalice_stage="local"))
+        self.spa = spa
+
+
+class _Handler(BaseHTTPRequestHandler):
+    server: FrontDoor
+    protocol_version = "HTTP/1.1"
+
+    def do_GET(self) -> None:
+        self._dispatch()
+
+    def do_POST(self) -> None:
+        self._dispatch()
+
+    def do_DELETE(self) -> None:
+        self._dispatch()
+
+    def do_PUT(self) -> None:
+        self._dispatch()
+
+    def _dispatch(self) -> None:
+        started = time.perf_counter()
+        path = self.path.split("?", 1)[0]
+        if API_PATH.match(path):
+            status = self._api(path)
+        else:
+            status = self._static(path)
+        # One readable line; the path never carries a code, token or password.
+        log.info("%s %s %d %.0fms", self.command, path, status,
+                 (time.perf_counter() - started) * 1000)
+
+    def _api(self, path: str) -> int:
+        length = int(self.headers.get("Content-Length") or 0)
+        if length > MAX_BODY:
+            return self._send_json(413, {"error": "payload_too_large",
+                                         "message": "The request body is too large."})
+        body = self.rfile.read(length) if length else b""
+        headers = {k.lower(): v for k, v in self.headers.items()}
+        # Like CloudFront's viewer address: set here, never taken from the client.
+        headers["x-forwarded-for"] = self.client_address[0]
+        try:
+            response = self.server.gateway.handle_request(self.command, self.path, headers, body)
+        except LocalGatewayException:
+            return self._send_json(404, {"error": "not_found",
+                                         "message": "There is no such API route."})
+        out_headers: dict[str, Any] = dict(response.get("headers") or {})
+        for name, values in (response.get("multiValueHeaders") or {}).items():
+            out_headers[name] = values
+        payload = response.get("body") or b""
+        if isinstance(payload, str):
+            payload = payload.encode()
+        self._send(response["statusCode"], out_headers, payload)
+        return int(response["statusCode"])
+
+    def _static(self, path: str) -> int:
+        spa = self.server.spa
+        if path == "/":
+            self._send(302, {"Location": "/t/demo/"}, b"")
+            return 302
+        if path.startswith("/static/"):
+            target = (spa / path.lstrip("/")).resolve()
+            if spa.resolve() not in target.parents or not target.is_file():
+                return self._not_found()
+            kind = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
+            self._send(200, {"Content-Type": kind, "Cache-Control": "no-cache"},
+                       target.read_bytes())
+            return 200
+        if SPA_PATH.match(path):
+            if path.count("/") == 2 and not path.endswith("/"):
+                self._send(301, {"Location": path + "/"}, b"")
+                return 301
+            index = spa / "index.html"
+            self._send(200, {"Content-Type": "text/html; charset=utf-8",
+                             "Cache-Control": "no-cache"}, index.read_bytes())
+            return 200
+        return self._not_found()
+
+    def _not_found(self) -> int:
+        self._send(404, {"Content-Type": "text/plain; charset=utf-8"}, b"Not found\n")
+        return 404
+
+    def _send_json(self, status: int, body: dict[str, str]) -> int:
+        self._send(status, {"Content-Type": "application/json", "Cache-Control": "no-store"},
+                   json.dumps(body).encode())
+        return status
+
+    def _send(self, status: int, headers: dict[str, Any], body: bytes) -> None:
+        self.send_response(status, HTTPStatus(status).phrase if status in HTTPStatus._value2member_map_ else "")
+        for name, value in {**SECURITY_HEADERS, **headers}.items():
+            for single in value if isinstance(value, list) else [value]:
+                self.send_header(name, str(single))
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
+
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
+        """Silenced: _dispatch writes the one line per request."""

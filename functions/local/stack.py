@@ -1,0 +1,160 @@
+"""`make run`: the whole product on an embedded AWS, on one origin, in one process.
+
+moto's server (serialised), the tables from infra/template.yaml, the lookup key
+in moto's SSM, the API through Chalice's local gateway beside the built SPA, and
+the stream pump that purges sessions as Lambda would. Data lives in memory and
+is seeded anew at each start.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import secrets
+import signal
+import socket
+import sys
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+from types import FrameType
+
+import botocore.session
+
+from ..api.application import PURGE_FUNCTION, create_app
+from ..api.http import logger as service_logger
+from ..bootstrap import LazyServices, build_operator, build_services
+from ..settings import Settings
+from ..store.secrets import store_lookup_key
+from ..store.tables import create_tables
+from ..stream.pump import StreamPump
+from .aws import LocalAws
+from .discovery import clear_local_stack, write_local_stack
+from .server import FrontDoor
+
+log = logging.getLogger("backup_codes.local")
+
+SPA = Path(__file__).resolve().parents[2] / "frontend" / "dist"
+DEMO_PASSWORD = "correct-horse-battery-staple"  # noqa: S105 - public demo data
+# 160 bits: pyotp refuses secrets under 112 bits.
+DEMO_TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"  # noqa: S105 - public demo data
+DEMO_TENANTS = {"demo": "Demo Inc.", "acme": "Acme Corp."}
+DEMO_USERS = (("demo", "alice"), ("demo", "bob"), ("acme", "alice"))
+
+
+@dataclass
+class Running:
+    aws: LocalAws
+    front: FrontDoor
+    pump_stop: threading.Event
+    threads: list[threading.Thread]
+    url: str
+
+    def stop(self) -> None:
+        self.front.shutdown()
+        self.pump_stop.set()
+        for thread in self.threads:
+            thread.join(timeout=5)
+        self.front.server_close()
+        self.aws.stop()
+        clear_local_stack()
+
+
+def _local_environment(endpoint: str) -> dict[str, str]:
+    # moto takes any credentials; these keep botocore away from real ones.
+    os.environ.update({"AWS_ACCESS_KEY_ID": "local", "AWS_SECRET_ACCESS_KEY": "local",
+                       "AWS_DEFAULT_REGION": "us-east-1", "AWS_REGION": "us-east-1",
+                       "AWS_ACCOUNT_ID_ENDPOINT_MODE": "disabled"})
+    os.environ.pop("AWS_PROFILE", None)
+    return {**os.environ, "DYNAMODB_ENDPOINT": endpoint, "SSM_ENDPOINT": endpoint,
+            "SECURE_COOKIES": "false", "CLIENT_IP_HEADER": "X-Forwarded-For"}
+
+
+def seed(settings: Settings) -> None:
+    operator = build_operator(settings)
+    for tenant, name in DEMO_TENANTS.items():
+        operator.create_tenant(tenant, name)
+    for tenant, username in DEMO_USERS:
+        operator.create_user(tenant, username, DEMO_PASSWORD, totp_secret=DEMO_TOTP_SECRET)
+
+
+def start(host: str, port: int) -> Running:
+    if not (SPA / "index.html").is_file():
+        raise SystemExit(f"The page is not built ({SPA}); `make run` builds it.")
+    try:
+        front_socket = socket.create_server((host, port))
+    except OSError as error:
+        raise SystemExit(f"Port {port} on {host} is taken ({error.strerror}); "
+                         "choose another with PORT=...") from error
+    front_socket.close()
+
+    aws = LocalAws(host)
+    aws.start()
+    settings = Settings.from_env(_local_environment(aws.endpoint))
+    create_tables(settings)
+    store_lookup_key(settings.lookup_key_parameter, settings.region, aws.endpoint,
+                     secrets.token_bytes(32))
+    seed(settings)
+
+    services = LazyServices(lambda: build_services(settings))
+    app = create_app(services, settings)
+    # Build and warm now (connections, the dummy hash), so the first request is not slow.
+    services().tenants.policy("demo")
+    _ = services().hasher.dummy_hash  # type: ignore[attr-defined]
+
+    session = botocore.session.get_session()
+    pump = StreamPump(
+        session.create_client("dynamodb", region_name=settings.region, endpoint_url=aws.endpoint),
+        session.create_client("dynamodbstreams", region_name=settings.region,
+                              endpoint_url=aws.endpoint),
+        settings.code_sets_table, app.handler_map[PURGE_FUNCTION])
+    pump.open()
+    pump_stop = threading.Event()
+    front = FrontDoor((host, port), app, SPA)
+    threads = [threading.Thread(target=pump.run, args=(pump_stop,), name="stream-pump"),
+               threading.Thread(target=front.serve_forever, name="front-door")]
+    for thread in threads:
+        thread.start()
+    url = f"http://{host}:{port}"
+    write_local_stack(aws.endpoint, url)
+    return Running(aws, front, pump_stop, threads, url)
+
+
+def banner(url: str) -> str:
+    lines = ["", "Backup codes, running locally (data in memory, seeded anew at each start).", ""]
+    for tenant, name in DEMO_TENANTS.items():
+        lines.append(f"  {name:<11} sign in at {url}/t/{tenant}/")
+    lines += ["", "  Users: " + ", ".join(f"{t}/{u}" for t, u in DEMO_USERS),
+              f"  Password: {DEMO_PASSWORD}",
+              f"  Authenticator (TOTP) secret: {DEMO_TOTP_SECRET}",
+              "    a code now: .venv/bin/python -c \"import pyotp; "
+              f"print(pyotp.TOTP('{DEMO_TOTP_SECRET}').now())\"",
+              "  Operator CLI: .venv/bin/backup-codes-admin --help (finds this stack by itself)",
+              "", f"Ready: {url}/t/demo/  (Ctrl-C stops everything)", ""]
+    return "\n".join(lines)
+
+
+def main() -> int:
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s",
+                        datefmt="%H:%M:%S", stream=sys.stdout)
+    # The service's JSON request logs are for CloudWatch; here the front door
+    # writes one readable line per request instead.
+    service_logger.setLevel("WARNING")
+    for noisy in ("werkzeug", "botocore", "moto"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+    host = os.environ.get("HOST", "127.0.0.1")
+    port = int(os.environ.get("PORT") or 8000)
+    stopping = threading.Event()
+
+    def on_signal(signum: int, frame: FrameType | None) -> None:
+        stopping.set()
+
+    signal.signal(signal.SIGTERM, on_signal)
+    signal.signal(signal.SIGINT, on_signal)
+    running = start(host, port)
+    print(banner(running.url), flush=True)
+    stopping.wait()
+    log.info("Stopping...")
+    running.stop()
+    log.info("Stopped.")
+    return 0

@@ -1,0 +1,134 @@
+"""The README's run command, started as a newcomer would, then used over plain HTTP."""
+
+from __future__ import annotations
+
+import http.cookiejar
+import json
+import os
+import signal
+import socket
+import subprocess
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pyotp
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+PASSWORD = "correct-horse-battery-staple"  # noqa: S105
+TOTP = pyotp.TOTP("JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP")
+
+pytestmark = pytest.mark.e2e
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class Browserless:
+    """One client with its own cookie jar: one device, one session."""
+
+    def __init__(self, base: str) -> None:
+        self.base = base
+        self.opener = urllib.request.build_opener(
+            urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
+
+    def call(self, method: str, path: str, body: dict | None = None) -> tuple[int, dict]:
+        request = urllib.request.Request(
+            f"{self.base}/t/demo/api{path}", method=method,
+            data=json.dumps(body).encode() if body is not None else None,
+            headers={"Content-Type": "application/json", "X-Requested-With": "XMLHttpRequest"})
+        try:
+            with self.opener.open(request, timeout=10) as response:
+                raw = response.read()
+                return response.status, json.loads(raw) if raw else {}
+        except urllib.error.HTTPError as error:
+            return error.code, json.loads(error.read() or b"{}")
+
+    def sign_in(self, method: str, code: str) -> tuple[int, dict]:
+        status, login = self.call("POST", "/auth/login",
+                                  {"username": "alice", "password": PASSWORD})
+        assert status == 200 and login["status"] == "mfa_required", login
+        return self.call("POST", "/auth/mfa", {"flow": login["flow"], "method": method,
+                                               "code": code})
+
+
+@pytest.fixture(scope="module")
+def local_stack():
+    port = free_port()
+    process = subprocess.Popen(["make", "--no-print-directory", "run"], cwd=ROOT,
+                               env={**os.environ, "PORT": str(port)},
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                               start_new_session=True)
+    output = []
+    deadline = time.monotonic() + 240
+    assert process.stdout is not None
+    for line in process.stdout:
+        output.append(line)
+        if line.startswith("Ready:"):
+            break
+        assert time.monotonic() < deadline, "".join(output)
+    else:
+        pytest.fail("make run exited before it was ready:\n" + "".join(output))
+    yield f"http://127.0.0.1:{port}", process, output
+    if process.poll() is None:
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait(timeout=20)
+
+
+def test_make_run_serves_the_whole_product_and_stops_cleanly(local_stack) -> None:
+    base, process, output = local_stack
+    text = "".join(output)
+    # The banner names the demo data and each tenant's sign-in address.
+    for expected in ("demo/alice", "demo/bob", "acme/alice", PASSWORD,
+                     f"{base}/t/demo/", f"{base}/t/acme/"):
+        assert expected in text
+
+    # GIVEN alice signed in on two devices with her authenticator. A TOTP code
+    # counts once, so the first uses the previous step's code (one step of drift).
+    laptop, phone = Browserless(base), Browserless(base)
+    assert laptop.sign_in("totp", TOTP.at(time.time() - 30))[0] == 200
+    assert phone.sign_in("totp", TOTP.now())[0] == 200
+    assert phone.call("GET", "/me")[0] == 200
+
+    # WHEN she adds backup codes on the laptop
+    status, added = laptop.call("POST", "/me/backup-codes")
+    assert status == 201 and len(added["codes"]) == 10
+
+    # THEN the phone's session ends within a few seconds (stream -> pump -> purge)
+    deadline = time.monotonic() + 10
+    while phone.call("GET", "/me")[0] != 401:
+        assert time.monotonic() < deadline, "the other session was not purged"
+        time.sleep(0.2)
+    assert laptop.call("GET", "/me")[0] == 200
+
+    # A backup code signs her in once, and only once.
+    code = added["codes"][3]
+    status, done = Browserless(base).sign_in("backup_code", code.lower())
+    assert (status, done["backup_codes_remaining"]) == (200, 9)
+    status, again = Browserless(base).sign_in("backup_code", code)
+    assert (status, again["error"]) == (401, "invalid_code")
+
+    # The page is served on the same origin, under the production CSP.
+    with urllib.request.urlopen(f"{base}/t/demo/", timeout=10) as page:  # noqa: S310
+        assert "script-src 'self'" in page.headers["Content-Security-Policy"]
+        assert b"<html" in page.read()
+
+    # One readable line per request, and never a code or a password in the output.
+    os.killpg(process.pid, signal.SIGTERM)
+    rest, _ = process.communicate(timeout=30)
+    log = text + rest
+    assert "POST /t/demo/api/auth/mfa 200" in log
+    assert code not in log and code.replace("-", "") not in log
+    assert "Stopped." in log, "the stack shut down in order"
+    assert "Traceback" not in log
+    # make itself dies of the signal it was sent with its group (as under Ctrl-C).
+    assert process.returncode in (0, -signal.SIGTERM)
+    # Nothing is left running: the process group is gone and the port is free.
+    with pytest.raises(ProcessLookupError):
+        os.killpg(process.pid, 0)
+    socket.create_server(("127.0.0.1", int(base.rsplit(":", 1)[1]))).close()
