@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from . import crypto
 from .core.auth import AuthService, SessionLimits, Tokens
 from .core.backup_codes import BackupCodeService
-from .core.ports import Hasher
+from .core.ports import Clock, Hasher
 from .core.tenants import TenantDirectory
 from .operator import Operator
 from .settings import Settings
@@ -44,19 +44,19 @@ class Services:
 
 
 def build_services(settings: Settings, lookup_key: bytes | None = None,
-                   hasher: Hasher | None = None) -> Services:
-    """Wire the service; the lookup key is read from SSM unless given."""
+                   hasher: Hasher | None = None, clock: Clock | None = None) -> Services:
+    """Wire the service; the lookup key is read from SSM (on first use) unless given."""
     bind_models(settings)
-    if lookup_key is None:
-        lookup_key = read_lookup_key(settings.lookup_key_parameter, settings.region,
-                                     settings.ssm_endpoint)
-    clock = SystemClock()
+    key: bytes | Callable[[], bytes] = lookup_key if lookup_key is not None else (
+        lambda: read_lookup_key(settings.lookup_key_parameter, settings.region,
+                                settings.ssm_endpoint))
+    clock = clock or SystemClock()
     hasher = hasher or crypto.Argon2Hasher(settings.argon2)
     tenant_repository = DynamoTenantRepository()
     users = DynamoUserRepository()
     code_sets = DynamoCodeSetRepository()
     sessions = DynamoSessionRepository()
-    backup_codes = BackupCodeService(code_sets, hasher, crypto.HmacTagger(lookup_key), clock,
+    backup_codes = BackupCodeService(code_sets, hasher, crypto.HmacTagger(key), clock,
                                      new_generation=crypto.new_id)
     auth = AuthService(
         users, code_sets, sessions, DynamoLoginFlowRepository(), backup_codes, hasher,

@@ -7,7 +7,8 @@ import hashlib
 import hmac
 import os
 import secrets
-from collections.abc import Sequence
+import threading
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from functools import cached_property
 
@@ -58,18 +59,34 @@ class Argon2Hasher:
 
 
 class HmacTagger:
-    """HMAC-SHA256 lookup tags under a key held outside the tables."""
+    """HMAC-SHA256 lookup tags under a key held outside the tables.
 
-    def __init__(self, key: bytes) -> None:
-        if len(key) < 32:
-            raise ValueError("The lookup-tag key must be at least 32 bytes.")
-        self._key = key
+    The key is fetched on first use, once: a function that never tags (the
+    session purge) never reads it, and its role is not allowed to.
+    """
+
+    def __init__(self, key: bytes | Callable[[], bytes]) -> None:
+        self._source = key if callable(key) else (lambda: key)
+        self._key: bytes | None = None
+        self._lock = threading.Lock()
+        if not callable(key):
+            self._load()
+
+    def _load(self) -> bytes:
+        with self._lock:
+            if self._key is None:
+                key = self._source()
+                if len(key) < 32:
+                    raise ValueError("The lookup-tag key must be at least 32 bytes.")
+                self._key = key
+            return self._key
 
     def tag(self, *parts: str) -> str:
+        key = self._key if self._key is not None else self._load()
         # NUL cannot occur in tenant ids, usernames, generations or codes, so
         # the joined message is unambiguous.
         message = "\x00".join(parts).encode()
-        digest = hmac.new(self._key, message, hashlib.sha256).digest()[:16]
+        digest = hmac.new(key, message, hashlib.sha256).digest()[:16]
         return base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
 
 

@@ -7,7 +7,6 @@ import logging
 import mimetypes
 import re
 import time
-from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
@@ -62,10 +61,7 @@ class _Handler(BaseHTTPRequestHandler):
     def _dispatch(self) -> None:
         started = time.perf_counter()
         path = self.path.split("?", 1)[0]
-        if API_PATH.match(path):
-            status = self._api(path)
-        else:
-            status = self._static(path)
+        status = self._api(path) if API_PATH.match(path) else self._static(path)
         # One readable line; the path never carries a code, token or password.
         log.info("%s %s %d %.0fms", self.command, path, status,
                  (time.perf_counter() - started) * 1000)
@@ -126,7 +122,7 @@ class _Handler(BaseHTTPRequestHandler):
         return status
 
     def _send(self, status: int, headers: dict[str, Any], body: bytes) -> None:
-        self.send_response(status, HTTPStatus(status).phrase if status in HTTPStatus._value2member_map_ else "")
+        self.send_response(status)
         for name, value in {**SECURITY_HEADERS, **headers}.items():
             for single in value if isinstance(value, list) else [value]:
                 self.send_header(name, str(single))

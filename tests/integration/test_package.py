@@ -1,0 +1,715 @@
+"""The deployable package: what `make package` builds is what AWS would run.
+
+One `chalice package` build per test run (the module-scoped `package` fixture runs
+infra/package.sh, as `make package` does); every test here reads that one output:
+the SAM template (infra/template.yaml merged in) and the Lambda zip.
+"""
+
+from __future__ import annotations
+
+import importlib.metadata
+import importlib.util
+import json
+import os
+import platform
+import runpy
+import shutil
+import site
+import subprocess
+import sys
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
+
+import botocore.session
+import pyotp
+import pytest
+import yaml
+from chalice.test import Client
+from packaging.requirements import Requirement
+from packaging.utils import canonicalize_name
+
+from functions.store.tables import load_template
+
+ROOT = Path(__file__).resolve().parents[2]
+BIN = Path(sys.executable).parent
+HERE = Path(__file__).resolve().parent
+CLOUDFRONT_HARNESS = HERE.parent / "package" / "cloudfront_function.mjs"
+
+pytestmark = pytest.mark.package
+
+CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+       "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; "
+       "frame-ancestors 'none'")
+CACHING_DISABLED = "4135ea2d-6df8-44a3-9df3-4b5a84be39ad"
+CACHING_OPTIMIZED = "658327ea-f89d-4fab-a63d-7e88639e58f6"
+LOOKUP_KEY_ARN = ("arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:"
+                  "parameter${LookupKeyParameterName}")
+
+
+@dataclass(frozen=True)
+class Package:
+    directory: Path
+    template_path: Path
+    zip_path: Path
+    template: dict[str, Any]
+
+    @property
+    def resources(self) -> dict[str, Any]:
+        resources: dict[str, Any] = self.template["Resources"]
+        return resources
+
+    def properties(self, logical_id: str) -> dict[str, Any]:
+        properties: dict[str, Any] = self.resources[logical_id]["Properties"]
+        return properties
+
+
+@pytest.fixture(scope="module")
+def package(tmp_path_factory: pytest.TempPathFactory) -> Package:
+    """`make package`, once: infra/package.sh into a temporary folder."""
+    out = tmp_path_factory.mktemp("package")
+    build = subprocess.run(["bash", str(ROOT / "infra" / "package.sh"), str(out)],
+                           cwd=ROOT, capture_output=True, text=True, timeout=900, check=False)
+    if build.returncode != 0:
+        pytest.fail(f"infra/package.sh failed:\n{build.stdout}\n{build.stderr}")
+    template_path = out / "sam.yaml"
+    return Package(out, template_path, out / "deployment.zip",
+                   yaml.safe_load(template_path.read_text()))
+
+
+def render(value: Any) -> str:
+    """An intrinsic as short text: {'Fn::GetAtt': ['T', 'Arn']} -> 'T.Arn'."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, dict) and len(value) == 1:
+        (name, argument), = value.items()
+        if name == "Fn::GetAtt":
+            return ".".join(argument)
+        if name == "Fn::Sub" and isinstance(argument, str):
+            return argument
+        if name == "Ref":
+            return f"Ref {argument}"
+    raise AssertionError(f"unexpected value {value!r}")
+
+
+def as_list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else [value]
+
+
+def role_of(package: Package, function: str) -> str:
+    role = package.properties(function)["Role"]
+    assert set(role) == {"Fn::GetAtt"} and role["Fn::GetAtt"][1] == "Arn", role
+    return str(role["Fn::GetAtt"][0])
+
+
+def statements(package: Package, role: str) -> list[dict[str, Any]]:
+    properties = package.properties(role)
+    assert "ManagedPolicyArns" not in properties
+    return [statement for policy in properties["Policies"]
+            for statement in policy["PolicyDocument"]["Statement"]]
+
+
+def grants(package: Package, role: str) -> set[tuple[str, str]]:
+    found = set()
+    for statement in statements(package, role):
+        assert statement["Effect"] == "Allow"
+        for action in as_list(statement["Action"]):
+            for resource in as_list(statement["Resource"]):
+                found.add((action, render(resource)))
+    return found
+
+
+# -- The Lambda dependencies ------------------------------------------------------------
+
+def _pins(path: Path) -> dict[str, str]:
+    pins: dict[str, str] = {}
+    for text in path.read_text().splitlines():
+        line = text.split("#", 1)[0].strip()
+        if line:
+            name, version = line.split("==")
+            pins[canonicalize_name(name)] = version
+    return pins
+
+
+def test_lambda_requirements_are_the_locked_closure_of_the_runtime_deps() -> None:
+    required = _pins(ROOT / "requirements.txt")
+    locked = _pins(ROOT / "requirements.lock")
+    # GIVEN the service's runtime dependencies, without the packaging tool
+    wanted = {"pynamodb", "argon2-cffi", "pyotp", "aws-lambda-powertools"}
+    # THEN requirements.txt pins them and all they need, at the locked versions
+    assert {name: locked[name] for name in required} == required
+    closure, todo = set(), list(wanted)
+    while todo:
+        name = todo.pop()
+        if name in closure:
+            continue
+        closure.add(name)
+        for spec in importlib.metadata.requires(name) or []:
+            requirement = Requirement(spec)
+            if requirement.marker is None or requirement.marker.evaluate({"extra": ""}):
+                todo.append(requirement.name.lower().replace("_", "-"))
+    assert set(required) == closure
+    # and not what the Lambda must never carry
+    assert not {"chalice", "boto3"} & set(required)
+
+
+# -- CloudFormation validity -------------------------------------------------------------
+
+def _typo_in_a_function(template: dict[str, Any]) -> None:
+    properties = template["Resources"]["APIHandler"]["Properties"]
+    properties["LogingConfig"] = properties.pop("LoggingConfig")
+
+
+def _dangling_reference(template: dict[str, Any]) -> None:
+    statement = template["Resources"]["DefaultRole"]["Properties"]["Policies"][0][
+        "PolicyDocument"]["Statement"][1]
+    statement["Resource"] = {"Fn::GetAtt": ["TenantTable", "Arn"]}
+
+
+BREAKAGES = {"typo-in-a-function": _typo_in_a_function,
+             "dangling-reference": _dangling_reference}
+
+
+@pytest.fixture(scope="module")
+def cfn_lint(package: Package, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    """cfn-lint, as CI would run it, on the generated template and on broken copies.
+
+    One run for all of them: loading cfn-lint's rules costs most of its time.
+    """
+    folder = tmp_path_factory.mktemp("cfn-lint")
+    files = {"generated": package.template_path}
+    for name, breakage in BREAKAGES.items():
+        # A mistake a hand edit could make, in an otherwise identical template.
+        broken = json.loads(json.dumps(package.template))
+        breakage(broken)
+        files[name] = folder / f"{name}.yaml"
+        files[name].write_text(yaml.safe_dump(broken))
+    result = subprocess.run([str(BIN / "cfn-lint"), "--format", "json", "--",
+                             *map(str, files.values())],
+                            capture_output=True, text=True, timeout=600, check=False)
+    assert result.stdout.strip(), result.stderr
+    matches = json.loads(result.stdout)
+    return {name: [m for m in matches if Path(m["Filename"]).resolve() == path.resolve()]
+            for name, path in files.items()}
+
+
+def test_cfn_lint_passes_on_the_generated_template(cfn_lint: dict[str, Any]) -> None:
+    # Not even a warning or an informational finding.
+    assert cfn_lint["generated"] == []
+
+
+@pytest.mark.parametrize("breakage", sorted(BREAKAGES))
+def test_cfn_lint_fails_on_a_broken_copy(cfn_lint: dict[str, Any], breakage: str) -> None:
+    assert any(m["Level"] == "Error" for m in cfn_lint[breakage]), cfn_lint[breakage]
+
+
+# -- The zip -----------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def unpacked(package: Package, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    target = tmp_path_factory.mktemp("lambda-task")
+    with zipfile.ZipFile(package.zip_path) as bundle:
+        bundle.extractall(target)
+    return target
+
+
+IMPORT_PROBE = """
+import json, sys, time
+sys.dont_write_bytecode = True
+sys.path[:0] = [sys.argv[1]]
+sys.path.extend(json.loads(sys.argv[2]))
+started = time.perf_counter()
+import app
+seconds = time.perf_counter() - started
+import functions
+from argon2.low_level import Type, hash_secret_raw
+hash_secret_raw(b"secret", b"saltsaltsalt", 1, 64, 1, 16, Type.ID)
+print(json.dumps({
+    "boto3": sorted(m for m in sys.modules if m.split(".")[0] == "boto3"),
+    "files": {name: sys.modules[name].__file__ for name in (
+        "app", "functions", "chalice", "pynamodb", "botocore", "argon2",
+        "_argon2_cffi_bindings", "aws_lambda_powertools", "pyotp")},
+    "handlers": [type(app.app).__name__, type(app.purge_sessions).__name__],
+    "seconds": seconds,
+}))
+"""
+
+
+def test_zip_alone_imports_the_app_without_boto3(unpacked: Path) -> None:
+    # The zip's dependencies are Lambda's (manylinux x86_64, this Python): here they
+    # load as they are. Elsewhere, the venv supplies the binary ones, after the zip.
+    lambda_like = sys.platform == "linux" and platform.machine() == "x86_64"
+    fallback = [] if lambda_like else site.getsitepackages()
+    # A clean interpreter: -I (no environment, no user site), -S (no site-packages).
+    env = {"PATH": os.environ.get("PATH", ""), "AWS_DEFAULT_REGION": "us-east-1",
+           "AWS_REGION": "us-east-1"}
+    result = subprocess.run([sys.executable, "-I", "-S", "-c", IMPORT_PROBE, str(unpacked),
+                             json.dumps(fallback)],
+                            capture_output=True, text=True, timeout=120, env=env, check=False)
+    assert result.returncode == 0, result.stderr
+    probe = json.loads(result.stdout)
+
+    assert probe["boto3"] == []
+    assert probe["handlers"] == ["Chalice", "EventSourceHandler"]
+    for name in ("app", "functions", "chalice"):
+        assert Path(probe["files"][name]).is_relative_to(unpacked), (name, probe["files"])
+    if lambda_like:
+        assert all(Path(f).is_relative_to(unpacked) for f in probe["files"].values()), probe
+
+
+def test_zip_holds_the_service_and_its_deps_only(package: Package) -> None:
+    with zipfile.ZipFile(package.zip_path) as bundle:
+        names = set(bundle.namelist())
+    tops = {name.split("/", 1)[0] for name in names}
+
+    tracked = subprocess.run(["git", "ls-files", "functions"], cwd=ROOT, capture_output=True,
+                             text=True, check=True).stdout.split()
+    assert "app.py" in names
+    assert set(tracked) <= names
+    assert not tops & {"tests", "frontend", "infra", "vendor", ".chalice", "boto3", "docs"}
+    assert not any(name.startswith("chalice/") and name not in
+                   {"chalice/__init__.py", "chalice/app.py"} and "__pycache__" not in name
+                   for name in names), "only Chalice's runtime belongs in the zip"
+    # 250 MB is Lambda's limit for the unpacked code; stay far below it.
+    with zipfile.ZipFile(package.zip_path) as bundle:
+        assert sum(info.file_size for info in bundle.infolist()) < 100 * 2**20
+
+
+def test_zip_bytecode_is_compiled_from_the_sources_beside_it(package: Package) -> None:
+    tag = sys.implementation.cache_tag
+    with zipfile.ZipFile(package.zip_path) as bundle:
+        names = set(bundle.namelist())
+        sources = {n for n in names if n.endswith(".py")}
+        ours = {n for n in sources if n == "app.py" or n.startswith("functions/")}
+        pycs = {n for n in names if n.endswith(".pyc")}
+        for pyc in pycs:
+            folder, _, file = pyc.rpartition("__pycache__/")
+            module, cache_tag, _ = file.rsplit(".", 2)
+            assert cache_tag == tag, pyc
+            source = f"{folder}{module}.py"
+            assert source in sources, pyc
+            data = bundle.read(pyc)
+            # PEP 552: flags 0b01 = hash-based and unchecked; then the source's hash.
+            assert int.from_bytes(data[4:8], "little") == 0b01, pyc
+            assert data[8:16] == importlib.util.source_hash(bundle.read(source)), pyc
+        compiled = {f"{p.rpartition('__pycache__/')[0]}{p.rsplit('/', 1)[1].split('.')[0]}.py"
+                    for p in pycs}
+    assert ours <= compiled
+    assert len(compiled) > 0.95 * len(sources)
+
+
+# -- The stream wiring -------------------------------------------------------------------
+
+def test_purge_event_source_mapping(package: Package) -> None:
+    events = package.properties("PurgeSessions")["Events"]
+    assert list(events) == ["PurgeSessionsDynamodbEventSource"]
+    source = events["PurgeSessionsDynamodbEventSource"]
+    assert source["Type"] == "DynamoDB"
+    assert source["Properties"] == {
+        "Stream": {"Fn::GetAtt": ["CodeSetsTable", "StreamArn"]},
+        "StartingPosition": "TRIM_HORIZON",
+        "BatchSize": 100,
+        "MaximumBatchingWindowInSeconds": 0,
+        "FunctionResponseTypes": ["ReportBatchItemFailures"],
+        "BisectBatchOnFunctionError": True,
+        "MaximumRetryAttempts": 5,
+        "MaximumRecordAgeInSeconds": 3600,
+        "DestinationConfig": {"OnFailure": {
+            "Type": "SQS", "Destination": {"Fn::GetAtt": ["PurgeFailureQueue", "Arn"]}}},
+    }
+
+
+def test_sam_transform_makes_that_mapping_and_no_other_permissions(package: Package) -> None:
+    # cfn-lint validates the SAM resources as written; this runs the transform that
+    # CloudFormation runs, when aws-sam-translator is installed (a dev-only tool).
+    transform = pytest.importorskip("samtranslator.translator.transform",
+                                    reason="aws-sam-translator is not installed").transform
+    template = json.loads(json.dumps(package.template))
+    for resource in template["Resources"].values():
+        if resource["Type"] == "AWS::Serverless::Function":
+            resource["Properties"]["CodeUri"] = "s3://artifacts/deployment.zip"
+
+    class NoManagedPolicies:
+        def load(self) -> dict[str, str]:
+            return {}
+
+    resources = transform(template, {}, NoManagedPolicies())["Resources"]
+
+    (mapping,) = [r["Properties"] for r in resources.values()
+                  if r["Type"] == "AWS::Lambda::EventSourceMapping"]
+    assert mapping["FunctionName"] == {"Ref": "PurgeSessions"}
+    assert mapping["EventSourceArn"] == {"Fn::GetAtt": ["CodeSetsTable", "StreamArn"]}
+    assert (mapping["StartingPosition"], mapping["BisectBatchOnFunctionError"],
+            mapping["MaximumRetryAttempts"], mapping["MaximumRecordAgeInSeconds"],
+            mapping["FunctionResponseTypes"]) == (
+        "TRIM_HORIZON", True, 5, 3600, ["ReportBatchItemFailures"])
+    assert mapping["DestinationConfig"]["OnFailure"]["Destination"] == {
+        "Fn::GetAtt": ["PurgeFailureQueue", "Arn"]}
+    # SAM adds no role or policy of its own: the functions come with theirs.
+    iam = {name for name, r in resources.items() if r["Type"].startswith("AWS::IAM::")}
+    assert iam == {"DefaultRole", "PurgeSessionsRole"}
+    stages = [r["Properties"]["StageName"] for r in resources.values()
+              if r["Type"] == "AWS::ApiGateway::Stage"]
+    assert stages == ["api"]
+
+
+def test_failure_queue_is_encrypted_and_only_the_purge_function_sends(
+        package: Package) -> None:
+    queue = package.properties("PurgeFailureQueue")
+    assert queue["SqsManagedSseEnabled"] is True
+    assert queue["MessageRetentionPeriod"] == 14 * 24 * 3600
+    policy = package.properties("PurgeFailureQueuePolicy")
+    assert policy["Queues"] == [{"Ref": "PurgeFailureQueue"}]
+    allow, deny = policy["PolicyDocument"]["Statement"]
+    assert allow["Effect"] == "Allow" and allow["Action"] == "sqs:SendMessage"
+    assert allow["Principal"] == {"AWS": {"Fn::GetAtt": ["PurgeSessionsRole", "Arn"]}}
+    assert deny["Effect"] == "Deny"
+    assert deny["Condition"] == {"Bool": {"aws:SecureTransport": "false"}}
+    alarm = package.properties("PurgeFailuresAlarm")
+    assert alarm["Dimensions"][0]["Value"] == {"Fn::GetAtt": ["PurgeFailureQueue", "QueueName"]}
+
+
+# -- Least privilege ---------------------------------------------------------------------
+
+API_GRANTS = {
+    ("logs:CreateLogStream", "ApiFunctionLogGroup.Arn"),
+    ("logs:PutLogEvents", "ApiFunctionLogGroup.Arn"),
+    ("dynamodb:GetItem", "TenantsTable.Arn"),
+    ("dynamodb:GetItem", "UsersTable.Arn"),
+    ("dynamodb:UpdateItem", "UsersTable.Arn"),
+    ("dynamodb:GetItem", "CodeSetsTable.Arn"),
+    ("dynamodb:PutItem", "CodeSetsTable.Arn"),
+    ("dynamodb:UpdateItem", "CodeSetsTable.Arn"),
+    ("dynamodb:GetItem", "SessionsTable.Arn"),
+    ("dynamodb:PutItem", "SessionsTable.Arn"),
+    ("dynamodb:UpdateItem", "SessionsTable.Arn"),
+    ("dynamodb:DeleteItem", "SessionsTable.Arn"),
+    ("dynamodb:Query", "${SessionsTable.Arn}/index/by_user"),
+    ("dynamodb:PutItem", "LoginFlowsTable.Arn"),
+    ("dynamodb:UpdateItem", "LoginFlowsTable.Arn"),
+    ("dynamodb:DeleteItem", "LoginFlowsTable.Arn"),
+    ("ssm:GetParameter", LOOKUP_KEY_ARN),
+    ("kms:Decrypt", "arn:${AWS::Partition}:kms:${AWS::Region}:${AWS::AccountId}:key/*"),
+}
+
+PURGE_GRANTS = {
+    ("logs:CreateLogStream", "PurgeFunctionLogGroup.Arn"),
+    ("logs:PutLogEvents", "PurgeFunctionLogGroup.Arn"),
+    ("dynamodb:DescribeStream", "CodeSetsTable.StreamArn"),
+    ("dynamodb:GetRecords", "CodeSetsTable.StreamArn"),
+    ("dynamodb:GetShardIterator", "CodeSetsTable.StreamArn"),
+    ("dynamodb:ListStreams", "${CodeSetsTable.Arn}/stream/*"),
+    ("dynamodb:GetItem", "TenantsTable.Arn"),
+    ("dynamodb:Query", "${SessionsTable.Arn}/index/by_user"),
+    ("dynamodb:BatchWriteItem", "SessionsTable.Arn"),
+    ("dynamodb:DeleteItem", "SessionsTable.Arn"),
+    ("sqs:SendMessage", "PurgeFailureQueue.Arn"),
+}
+
+
+def test_each_function_has_its_own_least_privilege_role(package: Package) -> None:
+    api_role, purge_role = role_of(package, "APIHandler"), role_of(package, "PurgeSessions")
+    assert api_role != purge_role
+    # No other IAM resource could attach more to either role.
+    iam = {name for name, r in package.resources.items() if r["Type"].startswith("AWS::IAM::")}
+    assert iam == {api_role, purge_role}
+
+    assert grants(package, api_role) == API_GRANTS
+    assert grants(package, purge_role) == PURGE_GRANTS
+
+    (decrypt,) = [s for s in statements(package, api_role) if "kms:Decrypt" in s["Action"]]
+    assert decrypt["Condition"] == {"StringEquals": {
+        "kms:ViaService": {"Fn::Sub": "ssm.${AWS::Region}.amazonaws.com"},
+        "kms:EncryptionContext:PARAMETER_ARN": {"Fn::Sub": LOOKUP_KEY_ARN}}}
+    for role in (api_role, purge_role):
+        trust = package.properties(role)["AssumeRolePolicyDocument"]["Statement"]
+        assert [(s["Principal"], s["Action"]) for s in trust] == [
+            ({"Service": "lambda.amazonaws.com"}, "sts:AssumeRole")]
+
+
+def test_no_scan_and_no_wildcard_resource_anywhere(package: Package) -> None:
+    for name, resource in package.resources.items():
+        if resource["Type"] != "AWS::IAM::Role":
+            continue
+        for statement in statements(package, name):
+            actions = as_list(statement["Action"])
+            assert not any(a.endswith("*") or a == "dynamodb:Scan" for a in actions), name
+            assert "*" not in as_list(statement["Resource"]), name
+
+
+def test_functions_are_configured_from_the_stack(package: Package) -> None:
+    expected = {
+        "TENANTS_TABLE": {"Ref": "TenantsTable"},
+        "USERS_TABLE": {"Ref": "UsersTable"},
+        "CODE_SETS_TABLE": {"Ref": "CodeSetsTable"},
+        "SESSIONS_TABLE": {"Ref": "SessionsTable"},
+        "LOGIN_FLOWS_TABLE": {"Ref": "LoginFlowsTable"},
+        "CODE_SETS_STREAM_ARN": {"Fn::GetAtt": ["CodeSetsTable", "StreamArn"]},
+        "LOOKUP_KEY_PARAMETER": {"Ref": "LookupKeyParameterName"},
+        "CLIENT_IP_HEADER": "CloudFront-Viewer-Address",
+        "SECURE_COOKIES": "true",
+    }
+    for function in ("APIHandler", "PurgeSessions"):
+        variables = package.properties(function)["Environment"]["Variables"]
+        assert {k: variables.get(k) for k in expected} == expected, function
+        assert not {"DYNAMODB_ENDPOINT", "SSM_ENDPOINT", "TABLE_PREFIX"} & set(variables)
+        assert package.properties(function)["Runtime"] == (
+            f"python{sys.version_info.major}.{sys.version_info.minor}")
+    parameter = package.template["Parameters"]["LookupKeyParameterName"]
+    assert parameter["Type"] == "AWS::SSM::Parameter::Name"
+
+
+# -- The SPA and CloudFront ----------------------------------------------------------------
+
+def test_spa_bucket_is_private_and_read_only_through_cloudfront(package: Package) -> None:
+    bucket = package.properties("SpaBucket")
+    assert bucket["PublicAccessBlockConfiguration"] == dict.fromkeys(
+        ("BlockPublicAcls", "BlockPublicPolicy", "IgnorePublicAcls", "RestrictPublicBuckets"),
+        True)
+    assert bucket["BucketEncryption"]["ServerSideEncryptionConfiguration"][0][
+        "ServerSideEncryptionByDefault"] == {"SSEAlgorithm": "AES256"}
+    allow = package.properties("SpaBucketPolicy")["PolicyDocument"]["Statement"][0]
+    assert allow["Principal"] == {"Service": "cloudfront.amazonaws.com"}
+    assert allow["Action"] == "s3:GetObject"
+    assert allow["Condition"]["StringEquals"]["AWS:SourceArn"] == {"Fn::Sub": (
+        "arn:${AWS::Partition}:cloudfront::${AWS::AccountId}:distribution/${Distribution}")}
+    oac = package.properties("SpaOriginAccessControl")["OriginAccessControlConfig"]
+    assert (oac["OriginAccessControlOriginType"], oac["SigningBehavior"]) == ("s3", "always")
+
+
+def test_distribution_serves_the_spa_and_the_api_on_one_origin(package: Package) -> None:
+    config = package.properties("Distribution")["DistributionConfig"]
+    origins = {origin["Id"]: origin for origin in config["Origins"]}
+    assert origins["spa"]["OriginAccessControlId"] == {
+        "Fn::GetAtt": ["SpaOriginAccessControl", "Id"]}
+    api = origins["api"]
+    assert api["DomainName"] == {
+        "Fn::Sub": "${RestAPI}.execute-api.${AWS::Region}.${AWS::URLSuffix}"}
+    assert api["OriginPath"] == "/" + package.properties("RestAPI")["StageName"]
+    assert api["CustomOriginConfig"]["OriginProtocolPolicy"] == "https-only"
+
+    default = config["DefaultCacheBehavior"]
+    behaviours = {b["PathPattern"]: b for b in config["CacheBehaviors"]}
+    assert set(behaviours) == {"/t/*/api/*", "/static/*"}
+    assert default["TargetOriginId"] == "spa"
+    assert default["FunctionAssociations"] == [{
+        "EventType": "viewer-request",
+        "FunctionARN": {"Fn::GetAtt": ["SpaRewriteFunction", "FunctionMetadata.FunctionARN"]}}]
+    assert behaviours["/static/*"]["TargetOriginId"] == "spa"
+    assert behaviours["/static/*"]["CachePolicyId"] == CACHING_OPTIMIZED
+
+    to_api = behaviours["/t/*/api/*"]
+    assert to_api["TargetOriginId"] == "api"
+    assert to_api["CachePolicyId"] == CACHING_DISABLED
+    assert set(to_api["AllowedMethods"]) >= {"GET", "POST", "DELETE"}
+    assert to_api["ViewerProtocolPolicy"] == "https-only"  # a redirected POST loses its body
+    assert to_api["OriginRequestPolicyId"] == {"Ref": "ApiOriginRequestPolicy"}
+    forwarded = package.properties("ApiOriginRequestPolicy")["OriginRequestPolicyConfig"]
+    assert forwarded["CookiesConfig"] == {"CookieBehavior": "all"}
+    assert forwarded["HeadersConfig"]["HeaderBehavior"] == "whitelist"
+    headers = {h.lower() for h in forwarded["HeadersConfig"]["Headers"]}
+    assert {"x-requested-with", "user-agent", "cloudfront-viewer-address", "content-type"} <= (
+        headers)
+    assert "host" not in headers  # API Gateway answers only to its own host name
+
+    for behaviour in (default, *behaviours.values()):
+        assert behaviour["ResponseHeadersPolicyId"] == {"Ref": "SecurityHeadersPolicy"}
+    assert "CustomErrorResponses" not in config  # they would rewrite the API's errors too
+
+
+def test_security_headers(package: Package) -> None:
+    config = package.properties("SecurityHeadersPolicy")["ResponseHeadersPolicyConfig"]
+    security = config["SecurityHeadersConfig"]
+    assert security["ContentSecurityPolicy"] == {"ContentSecurityPolicy": CSP, "Override": True}
+    assert security["StrictTransportSecurity"]["AccessControlMaxAgeSec"] >= 31536000
+    assert security["ContentTypeOptions"] == {"Override": True}
+    assert security["FrameOptions"] == {"FrameOption": "DENY", "Override": True}
+    assert security["ReferrerPolicy"]["ReferrerPolicy"] in (
+        "no-referrer", "strict-origin-when-cross-origin")
+
+
+@pytest.mark.skipif(shutil.which("node") is None, reason="needs node")
+def test_cloudfront_function_sends_tenant_pages_to_the_spa(package: Package) -> None:
+    code = package.properties("SpaRewriteFunction")["FunctionCode"]
+    cases = {
+        "/t/acme/": {"uri": "/index.html"},
+        "/t/acme/account/security": {"uri": "/index.html"},
+        "/t/acme/account/security/": {"uri": "/index.html"},
+        "/t/acme%20co/": {"uri": "/index.html"},
+        "/t/acme/api": {"uri": "/index.html"},
+        "/t/acme": {"status": 301, "location": "/t/acme/"},
+        "/t/acme/api/me": {"uri": "/t/acme/api/me"},
+        "/t/acme/api/auth/login": {"uri": "/t/acme/api/auth/login"},
+        "/static/js/main.js": {"uri": "/static/js/main.js"},
+        "/index.html": {"uri": "/index.html"},
+        "/": {"uri": "/"},
+        "/t/": {"uri": "/t/"},
+    }
+    result = subprocess.run(["node", str(CLOUDFRONT_HARNESS)], capture_output=True, text=True,
+                            input=json.dumps({"code": code, "uris": list(cases)}),
+                            timeout=60, check=False)
+    assert result.returncode == 0, result.stderr
+    assert dict(zip(cases, json.loads(result.stdout), strict=True)) == cases
+
+
+def test_infra_template_is_the_merged_one(package: Package) -> None:
+    # Every resource of infra/template.yaml reaches the package (Chalice merges by name).
+    assert set(load_template()["Resources"]) <= set(package.resources)
+
+
+# -- The roles are enough: the real code under moto's IAM enforcement ----------------------
+
+def moto_policy(package: Package, role: str) -> str:
+    """The role's actions on every resource.
+
+    moto authorises DynamoDB calls against "*" (it knows no table ARNs) and does not
+    evaluate KMS conditions, so this proves the actions suffice; the resources are
+    pinned by test_each_function_has_its_own_least_privilege_role.
+    """
+    actions = sorted({action for statement in statements(package, role)
+                      for action in as_list(statement["Action"])})
+    return json.dumps({"Version": "2012-10-17",
+                       "Statement": [{"Effect": "Allow", "Action": actions, "Resource": "*"}]})
+
+
+class Roles:
+    """Runs code as one role of the template: an IAM user with its actions, enforced."""
+
+    def __init__(self, package: Package, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.package = package
+        self.monkeypatch = monkeypatch
+        self.guard: Any = None
+
+    def assume(self, role: str) -> None:
+        from moto.core.authorization import enable_iam_authentication
+
+        iam = botocore.session.get_session().create_client("iam", region_name="us-east-1")
+        iam.create_user(UserName=role)
+        iam.put_user_policy(UserName=role, PolicyName="role",
+                            PolicyDocument=moto_policy(self.package, role))
+        key = iam.create_access_key(UserName=role)["AccessKey"]
+        self.monkeypatch.setenv("AWS_ACCESS_KEY_ID", key["AccessKeyId"])
+        self.monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", key["SecretAccessKey"])
+        self.guard = enable_iam_authentication()
+        self.guard.__enter__()
+
+    def drop(self) -> None:
+        if self.guard is not None:
+            self.guard.__exit__(None, None, None)
+            self.guard = None
+
+
+@pytest.fixture
+def roles(stack: Any, package: Package, monkeypatch: pytest.MonkeyPatch) -> Iterator[Roles]:
+    roles = Roles(package, monkeypatch)
+    yield roles
+    roles.drop()
+
+
+XHR = {"X-Requested-With": "XMLHttpRequest", "Content-Type": "application/json"}
+PASSWORD = "correct horse battery staple"  # noqa: S105
+
+
+def _seed(stack: Any) -> str:
+    from functions.bootstrap import build_operator
+
+    operator = build_operator(stack.settings)
+    operator.create_tenant("acme", "Acme")
+    uri = operator.create_user("acme", "alice", PASSWORD, totp=True)
+    assert uri
+    return str(pyotp.parse_uri(uri).secret)
+
+
+def lambda_entry_point() -> dict[str, Any]:
+    """app.py, loaded afresh as Lambda loads it: its `app` and `purge_sessions`."""
+    return runpy.run_path(str(ROOT / "app.py"))
+
+
+def test_api_role_is_enough_for_the_whole_http_contract(
+        stack: Any, package: Package, roles: Roles) -> None:
+    # GIVEN a tenant and a user, made by the operator
+    secret = _seed(stack)
+    # AND the app built as the Lambda builds it, running with only the API role's actions
+    roles.assume(role_of(package, "APIHandler"))
+    app = lambda_entry_point()["app"]
+
+    def call(method: str, path: str, payload: Any = None, cookie: str = "") -> Any:
+        headers = {**XHR, **({"Cookie": cookie} if cookie else {})}
+        body = json.dumps(payload).encode() if payload is not None else b""
+        return client.http.request(method, f"/t/acme/api{path}", headers=headers, body=body)
+
+    def ok(response: Any, status: int = 200) -> Any:
+        assert response.status_code == status, (response.status_code, response.body)
+        return json.loads(response.body) if response.body else None
+
+    with Client(app) as client:
+        # WHEN the user goes through every route of the contract
+        flow = ok(call("POST", "/auth/login", {"username": "alice", "password": PASSWORD}))
+        wrong = call("POST", "/auth/mfa", {"flow": flow["flow"], "method": "totp",
+                                           "code": "000000"})
+        assert wrong.status_code == 401
+        signed_in = call("POST", "/auth/mfa", {"flow": flow["flow"], "method": "totp",
+                                               "code": pyotp.TOTP(secret).now()})
+        ok(signed_in)
+        cookie = signed_in.headers["Set-Cookie"].split(";", 1)[0]
+        ok(call("GET", "/me", cookie=cookie))
+        codes = ok(call("POST", "/me/backup-codes", cookie=cookie), 201)["codes"]
+        status = ok(call("GET", "/me/backup-codes", cookie=cookie))
+        flow = ok(call("POST", "/auth/login", {"username": "alice", "password": PASSWORD}))
+        ok(call("POST", "/auth/mfa", {"flow": flow["flow"], "method": "backup_code",
+                                      "code": codes[0]}))
+        sessions = ok(call("GET", "/me/sessions", cookie=cookie))["sessions"]
+        other = next(s["id"] for s in sessions if not s["current"])
+        ok(call("DELETE", f"/me/sessions/{other}", cookie=cookie), 204)
+        ok(call("POST", "/auth/reauth", {"password": PASSWORD}, cookie=cookie))
+        ok(call("POST", "/me/backup-codes/regenerate", {"generation": status["generation"]},
+                cookie=cookie))
+        ok(call("DELETE", "/me/backup-codes", cookie=cookie), 204)
+        ok(call("POST", "/auth/logout", cookie=cookie), 204)
+        # THEN every step was answered: the role allowed each call it made
+
+
+def _code_set_change(stack: Any, changed_at: float) -> dict[str, Any]:
+    def image(generation: str) -> dict[str, Any]:
+        return {"pk": {"S": "TENANT#acme#USER#alice"}, "tenant": {"S": "acme"},
+                "username": {"S": "alice"}, "enabled": {"BOOL": True},
+                "generation": {"S": generation}, "change": {"S": "regenerated"},
+                "changed_by": {"S": "nobody"}, "changed_at": {"N": str(changed_at)}}
+
+    return {"Records": [{
+        "eventID": "1", "eventName": "MODIFY", "eventVersion": "1.1",
+        "eventSource": "aws:dynamodb", "awsRegion": "us-east-1",
+        "eventSourceARN": stack.settings.code_sets_stream_arn,
+        "dynamodb": {"ApproximateCreationDateTime": changed_at,
+                     "Keys": {"pk": {"S": "TENANT#acme#USER#alice"}},
+                     "OldImage": image("g1"), "NewImage": image("g2"),
+                     "SequenceNumber": "100", "SizeBytes": 100,
+                     "StreamViewType": "NEW_AND_OLD_IMAGES"}}]}
+
+
+def test_purge_role_is_enough_for_a_purge(stack: Any, package: Package, roles: Roles) -> None:
+    from functions.core.model import Session
+    from functions.store.models import SessionModel
+    from functions.store.repositories import DynamoSessionRepository
+
+    # GIVEN alice with three sessions, opened before a change to her codes
+    _seed(stack)
+    sessions = DynamoSessionRepository()
+    for n in range(3):
+        sessions.create(Session("acme", "alice", f"hash{n}", f"id{n}", 1000.0 + n, 1000.0 + n,
+                                1000.0 + n, 4_000_000_000.0, "192.0.2.1", "test"))
+    # WHEN the purge function gets the change's record, with only the purge role's actions
+    roles.assume(role_of(package, "PurgeSessions"))
+    purge_sessions = lambda_entry_point()["purge_sessions"]
+    context = SimpleNamespace(function_name="purge", aws_request_id="1",
+                              memory_limit_in_mb=1769,
+                              invoked_function_arn="arn:aws:lambda:us-east-1:0:function:purge",
+                              get_remaining_time_in_millis=lambda: 10_000)
+    result = purge_sessions(_code_set_change(stack, 2000.0), context)
+    roles.drop()
+    # THEN no record failed, and her sessions are gone
+    assert result == {"batchItemFailures": []}
+    assert list(SessionModel.scan()) == []

@@ -1,0 +1,30 @@
+// Runs a CloudFront Function on viewer-request events, the way CloudFront calls it.
+//   echo '{"code": "function handler(event) {...}", "uris": ["/t/acme/"]}' | node cloudfront_function.mjs
+// prints one result per uri: {"uri": <rewritten uri>} or {"status": 301, "location": ...}.
+// Used by tests/integration/test_package.py on the function in infra/template.yaml.
+import { readFileSync } from 'node:fs';
+
+const input = JSON.parse(readFileSync(0, 'utf8'));
+// The function's source is ES5.1 for CloudFront's runtime; strict mode catches
+// accidental globals, which that runtime does not allow either.
+const handler = new Function(`'use strict';\n${input.code}\nreturn handler;`)();
+
+const results = input.uris.map((uri) => {
+  const event = {
+    version: '1.0',
+    context: { eventType: 'viewer-request' },
+    viewer: { ip: '198.51.100.7' },
+    request: {
+      method: 'GET',
+      uri,
+      querystring: {},
+      headers: { host: { value: 'd111111abcdef8.cloudfront.net' } },
+      cookies: {},
+    },
+  };
+  const out = handler(event);
+  return out.statusCode
+    ? { status: out.statusCode, location: out.headers.location.value }
+    : { uri: out.uri };
+});
+process.stdout.write(JSON.stringify(results));
