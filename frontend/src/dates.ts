@@ -53,7 +53,7 @@ const UNITS: ReadonlyArray<readonly [Intl.RelativeTimeFormatUnit, number]> = [
 export function formatRelative(date: Date, now: Date, locale: string = LOCALE): string {
   const seconds = Math.round((date.getTime() - now.getTime()) / 1000);
   const rtf = new Intl.RelativeTimeFormat(locale, { numeric: 'auto' });
-  if (Math.abs(seconds) < 45) return rtf.format(0, 'second');
+  if (Math.abs(seconds) < 45) return strings.dates.justNow;
   for (const [unit, size] of UNITS) {
     if (Math.abs(seconds) >= size || unit === 'second') {
       const amount = seconds / size;

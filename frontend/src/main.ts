@@ -6,6 +6,7 @@ import { byId, h } from './dom.js';
 import { icon } from './icons.js';
 import { describeError, isUnauthenticated } from './messages.js';
 import { parsePath, pathFor, type RouteName } from './router.js';
+import { browserStore, SessionHint } from './session-hint.js';
 import { LOCALE, strings } from './strings.js';
 import { say, withBusy } from './ui.js';
 import { renderAccount } from './views/account.js';
@@ -45,6 +46,7 @@ function start(): void {
   const tenant = location.tenant;
   brandTenant.textContent = tenant;
   const api = new ApiClient(tenant, (input, init) => window.fetch(input, init));
+  const hint = new SessionHint(tenant, browserStore());
 
   let controller: AbortController | null = null;
   let renderedPath: string | null = null;
@@ -57,6 +59,7 @@ function start(): void {
       userSlot.replaceChildren();
       return;
     }
+    hint.remember();
     const signOut = h(
       'button',
       { type: 'button', class: 'btn btn-ghost btn-small' },
@@ -74,6 +77,7 @@ function start(): void {
             return;
           }
         }
+        hint.forget();
         go('signin', { flash: strings.signIn.signedOut, replace: true });
       });
     });
@@ -124,9 +128,11 @@ function start(): void {
         go('account');
       },
       sessionEnded: () => {
+        // The hint stays: another tab of this browser, reloaded, says the same.
         setUser(null);
         go('signin', { flash: strings.signIn.sessionEnded, replace: true });
       },
+      takeEndedSession: () => hint.take(),
       takeFlash: () => {
         const message = flash;
         flash = null;

@@ -39,7 +39,7 @@ export function describeError(error: unknown, specific: ErrorTexts = {}): string
   if (error.status === 429) {
     return error.retryAfter !== null
       ? strings.errors.rateLimited(formatWait(error.retryAfter))
-      : strings.errors.lockedNoTime;
+      : strings.errors.rateLimitedNoTime;
   }
   return error.message.trim() !== '' ? error.message : strings.errors.generic;
 }

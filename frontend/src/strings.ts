@@ -53,9 +53,11 @@ export const strings = {
     network: 'Cannot reach the server. Check your connection and try again.',
     badResponse: 'The server sent an unexpected answer. Try again in a moment.',
     generic: 'Something went wrong. Try again.',
-    locked: (wait: string) => `Too many wrong attempts. Try again in ${wait}.`,
-    lockedNoTime: 'Too many wrong attempts. Try again later.',
+    locked: (wait: string) => `Your account is locked after too many wrong attempts. Try again in ${wait}.`,
+    lockedNoTime:
+      'Your account is locked after too many wrong attempts. Try again later, or ask your administrator to unlock it.',
     rateLimited: (wait: string) => `Too many requests. Try again in ${wait}.`,
+    rateLimitedNoTime: 'Too many requests. Try again in a moment.',
     forbidden: 'This action is not allowed. Reload the page and try again.',
   },
 
@@ -121,7 +123,9 @@ export const strings = {
       'Your backup codes were changed somewhere else, for example in another tab. The latest status is shown now.',
     alreadyEnabled: 'You already have backup codes. The latest status is shown now.',
     notEnabledAnymore: 'You no longer have backup codes. The latest status is shown now.',
-    removed: 'Your backup codes were removed.',
+    added: 'Backup codes are on. Any other sessions of yours were signed out.',
+    regenerated: 'You have new backup codes; the old ones no longer work. Any other sessions of yours were signed out.',
+    removed: 'Your backup codes were removed. Any other sessions of yours were signed out.',
   },
 
   codesDialog: {
@@ -201,6 +205,8 @@ export const strings = {
 
   dates: {
     unknown: 'Unknown',
+    /** Less than a minute ago. */
+    justNow: 'just now',
   },
 } as const;
 

@@ -59,15 +59,15 @@ function isDisabled(el: HTMLElement): boolean {
 
 /**
  * Re-renders inside `container` without losing keyboard focus: an element with a
- * data-focus-key that had focus hands it to its successor with the same key.
+ * data-focus-key that had focus hands it to its successor with the same key; when
+ * it has none (the element went away), focus goes to `fallback`.
  */
-export function preservingFocus(container: HTMLElement, rerender: () => void): void {
+export function preservingFocus(container: HTMLElement, rerender: () => void, fallback?: HTMLElement): void {
   const active = document.activeElement;
-  const key =
-    active instanceof HTMLElement && container.contains(active) ? active.dataset['focusKey'] : undefined;
+  const hadFocus = active instanceof HTMLElement && container.contains(active);
+  const key = hadFocus ? active.dataset['focusKey'] : undefined;
   rerender();
-  if (key && !container.contains(document.activeElement)) {
-    const twin = container.querySelector<HTMLElement>(`[data-focus-key="${CSS.escape(key)}"]`);
-    twin?.focus();
-  }
+  if (!hadFocus || container.contains(document.activeElement)) return;
+  const twin = key ? container.querySelector<HTMLElement>(`[data-focus-key="${CSS.escape(key)}"]`) : null;
+  (twin ?? fallback)?.focus();
 }

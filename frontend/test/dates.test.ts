@@ -40,7 +40,7 @@ describe('absolute dates', () => {
 
 describe('formatRelative', () => {
   const cases: ReadonlyArray<readonly [Date, string]> = [
-    [ago(5), 'now'],
+    [ago(5), 'just now'],
     [ago(90), '2 minutes ago'],
     [ago(60 * 60), '1 hour ago'],
     [ago(5 * 3600), '5 hours ago'],

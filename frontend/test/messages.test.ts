@@ -3,6 +3,7 @@ import { describe, it } from 'node:test';
 
 import { ApiError, BAD_RESPONSE, NETWORK_ERROR } from '../src/api.js';
 import { describeError, isUnauthenticated } from '../src/messages.js';
+import { strings } from '../src/strings.js';
 
 describe('describeError', () => {
   it('prefers the text the view gives for a code', () => {
@@ -12,9 +13,13 @@ describe('describeError', () => {
   it('says how long a lock lasts', () => {
     assert.equal(
       describeError(new ApiError(429, 'locked', '', 300)),
-      'Too many wrong attempts. Try again in 5 minutes.',
+      'Your account is locked after too many wrong attempts. Try again in 5 minutes.',
     );
-    assert.equal(describeError(new ApiError(429, 'locked', '')), 'Too many wrong attempts. Try again later.');
+    assert.equal(describeError(new ApiError(429, 'locked', '')), strings.errors.lockedNoTime);
+  });
+  it('does not call a rate limit a locked account', () => {
+    assert.equal(describeError(new ApiError(429, 'slow_down', '', 20)), 'Too many requests. Try again in 20 seconds.');
+    assert.equal(describeError(new ApiError(429, 'slow_down', '')), strings.errors.rateLimitedNoTime);
   });
   it('explains network and server trouble in words', () => {
     assert.match(describeError(new ApiError(0, NETWORK_ERROR, '')), /Cannot reach the server/);

@@ -6,6 +6,7 @@ import json
 import logging
 import mimetypes
 import re
+import sys
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -40,6 +41,12 @@ class FrontDoor(ThreadingHTTPServer):
         super().__init__(address, _Handler)
         self.gateway = LocalGateway(app, Config(chalice_stage="local"))
         self.spa = spa
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        # A browser that closes a tab mid-answer is not an error of the service.
+        if isinstance(sys.exc_info()[1], ConnectionError):
+            return
+        super().handle_error(request, client_address)
 
 
 class _Handler(BaseHTTPRequestHandler):

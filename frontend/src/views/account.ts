@@ -80,7 +80,7 @@ export function renderAccount(ctx: ViewContext, main: HTMLElement): void {
       const codes = backupCodesCard(ctx, me, () => {
         // The other sessions were just purged, and the notice's count is stale.
         notice?.remove();
-        void sessions.reload();
+        sessions.reloadAfterPurge();
       });
       const remaining = ctx.takeBackupNotice();
       if (remaining !== null) notice = backupNotice(remaining, codes);

@@ -176,7 +176,15 @@ export function backupCodesCard(ctx: ViewContext, me: Me, onCodesChanged: () => 
     say(errorMessage, describeError(error));
   }
 
-  async function showNewCodes(fresh: NewBackupCodes, opener: HTMLElement): Promise<void> {
+  /**
+   * Where focus goes when the button that started an action is gone (+ after an
+   * add, the trash after a remove): the button that took its place, else the heading.
+   */
+  function actionSlot(): HTMLElement {
+    return actions.querySelector<HTMLElement>('button:not(:disabled)') ?? heading;
+  }
+
+  async function showNewCodes(fresh: NewBackupCodes, opener: HTMLElement, done: string): Promise<void> {
     await showCodesDialog({
       codes: fresh.codes,
       tenant: ctx.tenant,
@@ -186,7 +194,8 @@ export function backupCodesCard(ctx: ViewContext, me: Me, onCodesChanged: () => 
     });
     onCodesChanged();
     await reload();
-    refocus(opener, heading);
+    say(statusMessage, done);
+    refocus(opener, actionSlot());
   }
 
   async function add(button: HTMLButtonElement): Promise<void> {
@@ -195,7 +204,7 @@ export function backupCodesCard(ctx: ViewContext, me: Me, onCodesChanged: () => 
     clearMessages();
     try {
       const fresh = await withBusy(button, () => withReauth(ctx.api, () => ctx.api.addBackupCodes()));
-      await showNewCodes(fresh, button);
+      await showNewCodes(fresh, button, t.added);
     } catch (error) {
       report(error);
     } finally {
@@ -219,7 +228,7 @@ export function backupCodesCard(ctx: ViewContext, me: Me, onCodesChanged: () => 
         action: () => withReauth(ctx.api, () => ctx.api.regenerateBackupCodes(status?.generation ?? null)),
         onError: (error) => (isUnauthenticated(error) || isStale(error) ? null : describeError(error)),
       });
-      if (outcome.kind === 'done') await showNewCodes(outcome.value, opener);
+      if (outcome.kind === 'done') await showNewCodes(outcome.value, opener, t.regenerated);
       else if (outcome.kind === 'failed') report(outcome.error);
     } finally {
       working = false;
@@ -244,10 +253,10 @@ export function backupCodesCard(ctx: ViewContext, me: Me, onCodesChanged: () => 
         onError: (error) => (isUnauthenticated(error) || isStale(error) ? null : describeError(error)),
       });
       if (outcome.kind === 'done') {
-        say(statusMessage, t.removed);
         onCodesChanged();
         await reload();
-        refocus(opener, heading);
+        say(statusMessage, t.removed);
+        refocus(opener, actionSlot());
       } else if (outcome.kind === 'failed') {
         report(outcome.error);
       }

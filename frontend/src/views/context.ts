@@ -23,6 +23,11 @@ export interface ViewContext {
   signedIn(backupCodesRemaining: number | null): void;
   /** Any 401 unauthenticated on a signed-in page. */
   sessionEnded(): void;
+  /**
+   * True once when this browser had a session here that is gone now (ended on
+   * another device, or expired): the sign-in page then says so.
+   */
+  takeEndedSession(): boolean;
   takeFlash(): string | null;
   takeBackupNotice(): number | null;
 }

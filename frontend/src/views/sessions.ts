@@ -15,7 +15,12 @@ import { iconButton, timeText, unknown } from './widgets.js';
 export interface SessionsCard {
   element: HTMLElement;
   reload(): Promise<void>;
+  /** After a change to the codes: the other sessions are being ended. */
+  reloadAfterPurge(): void;
 }
+
+/** The purge runs on the DynamoDB stream, moments after the change: look again then. */
+const PURGE_SETTLE_MS = 2500;
 
 /** This device first, then the most recently seen. */
 export function sortSessions(sessions: readonly Session[]): Session[] {
@@ -51,7 +56,7 @@ export function sessionsCard(ctx: ViewContext): SessionsCard {
     try {
       const sessions = await ctx.api.sessions();
       if (ctx.signal.aborted) return;
-      preservingFocus(element, () => render(sortSessions(sessions)));
+      preservingFocus(element, () => render(sortSessions(sessions)), heading);
     } catch (error) {
       if (ctx.signal.aborted) return;
       if (isUnauthenticated(error)) {
@@ -136,5 +141,12 @@ export function sessionsCard(ctx: ViewContext): SessionsCard {
     refocus(null, heading);
   }
 
-  return { element, reload };
+  function reloadAfterPurge(): void {
+    void reload();
+    window.setTimeout(() => {
+      if (!ctx.signal.aborted && element.isConnected) void reload();
+    }, PURGE_SETTLE_MS);
+  }
+
+  return { element, reload, reloadAfterPurge };
 }

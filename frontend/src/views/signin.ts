@@ -5,7 +5,7 @@ import { ApiError, type MfaMethod } from '../api.js';
 import { isPlausibleBackupCode, isValidTotp, normaliseBackupCode, normaliseTotp } from '../codes.js';
 import { fill, h, uid } from '../dom.js';
 import { icon } from '../icons.js';
-import { describeError } from '../messages.js';
+import { describeError, isUnauthenticated } from '../messages.js';
 import { strings } from '../strings.js';
 import { withBusy } from '../ui.js';
 import type { ViewContext } from './context.js';
@@ -226,10 +226,11 @@ export function renderSignIn(ctx: ViewContext, main: HTMLElement): void {
     () => {
       if (!ctx.signal.aborted) ctx.go('account', { replace: true });
     },
-    () => {
+    (error: unknown) => {
       if (ctx.signal.aborted) return;
       card.removeAttribute('aria-busy');
-      showCredentials(null, ctx.focusOnRender);
+      const ended = isUnauthenticated(error) && ctx.takeEndedSession();
+      showCredentials(ended ? t.sessionEnded : null, ctx.focusOnRender);
     },
   );
 }
