@@ -7,10 +7,14 @@ PORT ?= 8000
 
 .PHONY: run test check lint typecheck package bench deps frontend browser clean
 
+UV_VERSION := 0.13.9
+
+# uv installs exactly the lock file, quickly; pip only bootstraps uv itself.
 $(VENV)/.installed: requirements-dev.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
-	$(VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements-dev.lock
-	$(VENV)/bin/pip install --quiet --disable-pip-version-check --no-deps -e .
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
+	$(VENV)/bin/uv pip install --quiet --python $(VENV)/bin/python -r requirements-dev.lock
+	$(VENV)/bin/uv pip install --quiet --python $(VENV)/bin/python --no-deps -e .
 	touch $@
 
 deps: $(VENV)/.installed
