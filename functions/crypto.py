@@ -115,7 +115,7 @@ class Totp:
         All three candidate steps are compared, with a constant-time compare, so
         the answer's timing does not say which step matched.
         """
-        if not (len(code) == 6 and code.isdigit()):
+        if not (len(code) == 6 and code.isascii() and code.isdigit()):
             return None
         totp = pyotp.TOTP(secret)
         current = int(now) // self.STEP_SECONDS

@@ -62,7 +62,7 @@ class Operator:
         return self._users.list_users(tenant_id)
 
     def unlock_user(self, tenant_id: str, username: str) -> None:
-        self._users.reset_failures(tenant_id, validate_username(username))
+        self._users.reset_failures(validate_tenant_id(tenant_id), validate_username(username))
 
     def _require_tenant(self, tenant_id: str) -> None:
         if self._tenants.get(validate_tenant_id(tenant_id)) is None:

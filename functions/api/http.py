@@ -97,7 +97,7 @@ def read_json(request: Request, *, required: bool = True) -> dict[str, Any]:
         return {}
     try:
         body = json.loads(raw)
-    except (ValueError, UnicodeDecodeError) as error:
+    except (ValueError, RecursionError) as error:  # RecursionError: "[[[[..." nested deep
         raise HttpError(400, "invalid_json", "The request body is not valid JSON.") from error
     if not isinstance(body, dict):
         raise HttpError(400, "invalid_json", "The request body must be a JSON object.")

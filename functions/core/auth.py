@@ -19,7 +19,13 @@ from .errors import (
     Unauthenticated,
 )
 from .model import LoginFlow, RequestContext, Session, User
-from .policy import LOCKOUT_CEILING, TenantPolicy, lockout_seconds, validate_username
+from .policy import (
+    BACKOFF_BASE_SECONDS,
+    LOCKOUT_CEILING,
+    TenantPolicy,
+    lockout_seconds,
+    validate_username,
+)
 from .ports import (
     Clock,
     CodeSetRepository,
@@ -142,7 +148,9 @@ class AuthService:
                                            self._limits.flow_max_attempts)
         if flow is None:
             raise FlowExpired()
-        allowed, user = self._users.reserve_attempt(tenant, flow.username, now)
+        allowed, user = self._users.reserve_attempt(tenant, flow.username, now,
+                                                    lock_from=policy.lockout_threshold,
+                                                    hold_until=now + BACKOFF_BASE_SECONDS)
         if user is None:
             raise FlowExpired()
         if not allowed:
@@ -154,11 +162,14 @@ class AuthService:
                 self._check_totp(user, canonical, now)
             else:
                 remaining = self._backup_codes.spend(tenant, user.username, canonical, context)
-        except InvalidCode:
+        except InvalidCode as wrong:
             wait = lockout_seconds(user.failed_attempts, policy.lockout_threshold)
-            if wait:
+            if wait == 0:
+                raise
+            # The failure that locks says so at once, rather than one try later.
+            if wait is not None:
                 self._users.lock_until(tenant, user.username, now + wait)
-            raise
+            raise Locked(wait) from wrong
         self._users.reset_failures(tenant, user.username)
         self._flows.delete(tenant, flow.flow_hash)
         return Authenticated(self._open_session(user, context), remaining)
@@ -241,7 +252,8 @@ def _password(password: object) -> str:
 
 def _totp_digits(code: str) -> str | None:
     digits = code.replace(" ", "").replace("-", "")
-    return digits if len(digits) == 6 and digits.isdigit() else None
+    # isdigit() alone admits other scripts' digits ("\u0661"), which no TOTP has.
+    return digits if len(digits) == 6 and digits.isascii() and digits.isdigit() else None
 
 
 def _retry_after(user: User, now: float) -> int | None:

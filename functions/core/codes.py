@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import secrets
 
 # No look-alikes: 0/O, 1/I/L and U/V are left out. 30 symbols, 16 of them per
@@ -11,7 +12,9 @@ CODE_LENGTH = 16
 GROUP = 4
 # Typed input longer than this is refused before any parsing or hashing.
 MAX_INPUT_LENGTH = 64
-_SEPARATORS = str.maketrans("", "", " -\t")
+# Between groups people type or paste any whitespace, hyphens, or the Unicode
+# dashes a word processor substitutes; the SPA strips the same set.
+_SEPARATORS = re.compile(r"[\s\-\u2010-\u2015]+")
 
 
 def generate_code() -> str:
@@ -35,7 +38,11 @@ def normalize(typed: str) -> str | None:
     """Canonical form of what a user typed, or None when it cannot be a code."""
     if len(typed) > MAX_INPUT_LENGTH:
         return None
-    canonical = typed.translate(_SEPARATORS).upper()
+    stripped = _SEPARATORS.sub("", typed)
+    # ASCII before upper-casing: "\u017f".upper() is "S" and "\u00df".upper() is "SS".
+    if not stripped.isascii():
+        return None
+    canonical = stripped.upper()
     if len(canonical) != CODE_LENGTH or any(c not in ALPHABET for c in canonical):
         return None
     return canonical

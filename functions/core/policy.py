@@ -66,7 +66,7 @@ def lockout_seconds(failures: int, threshold: int) -> int | None:
 
 
 def validate_tenant_id(tenant: str) -> str:
-    if not isinstance(tenant, str) or not TENANT_ID.match(tenant):
+    if not isinstance(tenant, str) or not TENANT_ID.fullmatch(tenant):
         raise InvalidRequest(
             "Tenant id must be 1-32 characters: lower-case letters, digits and inner dashes."
         )
@@ -75,7 +75,7 @@ def validate_tenant_id(tenant: str) -> str:
 
 def validate_username(username: object) -> str:
     """Usernames are matched without regard to case."""
-    if not isinstance(username, str) or not USERNAME.match(username):
+    if not isinstance(username, str) or not USERNAME.fullmatch(username):
         raise InvalidRequest(
             "Username must be 1-64 characters: letters, digits and . _ @ + -"
         )

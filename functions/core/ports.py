@@ -21,12 +21,15 @@ class UserRepository(Protocol):
     def create(self, user: User) -> None: ...
     def list_users(self, tenant: str) -> list[User]: ...
     def set_password_hash(self, tenant: str, username: str, password_hash: str) -> None: ...
-    def reserve_attempt(self, tenant: str, username: str, now: float) -> tuple[bool, User | None]:
+    def reserve_attempt(self, tenant: str, username: str, now: float, lock_from: int,
+                        hold_until: float) -> tuple[bool, User | None]:
         """Count one second-factor attempt before it is checked.
 
         (True, user after counting) when the attempt may go on; (False, user as
         stored) when the second factor is locked: locked_until is in the future
-        or the failure ceiling is reached.
+        or the failure ceiling is reached. An attempt that brings the count to
+        `lock_from` or past it also locks until `hold_until` while it is checked,
+        so concurrent attempts cannot overrun the threshold.
         """
         ...
     def lock_until(self, tenant: str, username: str, until: float | None) -> None: ...

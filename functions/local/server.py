@@ -7,6 +7,7 @@ import logging
 import mimetypes
 import re
 import sys
+import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -41,6 +42,7 @@ class FrontDoor(ThreadingHTTPServer):
         super().__init__(address, _Handler)
         self.gateway = LocalGateway(app, Config(chalice_stage="local"))
         self.spa = spa
+        self.app_lock = threading.Lock()
 
     def handle_error(self, request: Any, client_address: Any) -> None:
         # A browser that closes a tab mid-answer is not an error of the service.
@@ -83,7 +85,11 @@ class _Handler(BaseHTTPRequestHandler):
         # Like CloudFront's viewer address: set here, never taken from the client.
         headers["x-forwarded-for"] = self.client_address[0]
         try:
-            response = self.server.gateway.handle_request(self.command, self.path, headers, body)
+            # Chalice keeps the current request on the app, not per thread (in
+            # Lambda a container serves one request at a time): one at a time here.
+            with self.server.app_lock:
+                response = self.server.gateway.handle_request(self.command, self.path,
+                                                              headers, body)
         except LocalGatewayException:
             return self._send_json(404, {"error": "not_found",
                                          "message": "There is no such API route."})

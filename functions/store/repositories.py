@@ -104,24 +104,35 @@ class DynamoUserRepository:
     def set_password_hash(self, tenant: str, username: str, password_hash: str) -> None:
         self._update_existing(tenant, username, [UserModel.password_hash.set(password_hash)])
 
-    def reserve_attempt(self, tenant: str, username: str, now: float) -> tuple[bool, User | None]:
+    def reserve_attempt(self, tenant: str, username: str, now: float, lock_from: int,
+                        hold_until: float) -> tuple[bool, User | None]:
         # Counted before the code is checked, under a condition that refuses a
         # locked user: concurrent guesses cannot slip past the threshold or the
         # ceiling, and an old login flow gives a locked user nothing.
         item = UserModel(keys.user_pk(tenant, username))
+        unlocked = UserModel.locked_until.does_not_exist() | (UserModel.locked_until <= now)
         try:
-            item.update(
-                actions=[UserModel.failed_attempts.add(1)],
-                condition=(UserModel.pk.exists()
-                           & (UserModel.failed_attempts < LOCKOUT_CEILING)
-                           & (UserModel.locked_until.does_not_exist()
-                              | (UserModel.locked_until <= now))),
-            )
+            # Well below the threshold, attempts just count and may run side by side.
+            item.update(actions=[UserModel.failed_attempts.add(1)],
+                        condition=(UserModel.pk.exists()
+                                   & (UserModel.failed_attempts < lock_from - 1) & unlocked))
+            # update() returns the item as written (ALL_NEW) into `item`.
+            return True, self._from_item(item)
+        except UpdateError as error:
+            if not _condition_failed(error):
+                raise
+        try:
+            # The attempt that reaches the threshold, and each one after it, also
+            # locks while it is checked: of a burst, only it gets through. A
+            # failure replaces the hold with the back-off; a success clears it.
+            item.update(actions=[UserModel.failed_attempts.add(1),
+                                 UserModel.locked_until.set(hold_until)],
+                        condition=(UserModel.pk.exists()
+                                   & (UserModel.failed_attempts < LOCKOUT_CEILING) & unlocked))
         except UpdateError as error:
             if not _condition_failed(error):
                 raise
             return False, self.get(tenant, username)
-        # update() returns the item as written (ALL_NEW) into `item`.
         return True, self._from_item(item)
 
     def lock_until(self, tenant: str, username: str, until: float | None) -> None:

@@ -1,0 +1,120 @@
+"""What a request costs: argon2 verifications and DynamoDB calls, counted for real.
+
+argon2 is counted by a wrapper around the real hasher; DynamoDB calls by a hook on
+the botocore clients the PynamoDB models use (one event per API call).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import pytest
+from unit.fakes import CountingHasher
+
+from functions.bootstrap import Services
+from functions.core import codes as code_format
+from functions.core.model import RequestContext
+
+if TYPE_CHECKING:
+    from conftest import Api, DynamoCalls
+
+
+def spend_all_but(api: Api, services: Services, codes: list[str], left: int) -> list[str]:
+    """Spend codes directly until `left` remain; returns the unspent ones."""
+    for shown in codes[: len(codes) - left]:
+        canonical = code_format.normalize(shown)
+        assert canonical is not None
+        services.backup_codes.spend(api.tenant, "alice", canonical, RequestContext.of(None, None))
+    return codes[len(codes) - left:]
+
+
+@pytest.mark.parametrize("left", [10, 1])
+def test_one_argon2_verification_per_backup_code_attempt(api: Api, services: Services,
+                                                         hasher: CountingHasher,
+                                                         left: int) -> None:
+    # GIVEN a user with `left` codes remaining and a login flow
+    unspent = spend_all_but(api, services, api.add_codes(api.sign_in())["codes"], left)
+    for code, status in ((api.WRONG_CODE, 401), (unspent[0], 200), (unspent[0], 401)):
+        flow = api.flow()
+        before = hasher.verifications
+        # WHEN one code is tried (wrong, right, then the same one again, now used)
+        response = api.mfa(flow, "backup_code", code)
+        # THEN it costs exactly one argon2 verification, whatever the outcome
+        assert response.status_code == status
+        assert hasher.verifications - before == 1, (code, status)
+
+
+@pytest.mark.parametrize("code", ["", "not a code", "ABCD-EFGH-JKMN-PQR0", "ABCD-EFGH-JKMN",
+                                  "A" * 65, "\u0410BCD-EFGH-JKMN-PQRS"])
+def test_no_argon2_verification_for_malformed_input(api: Api, services: Services,
+                                                    hasher: CountingHasher, code: str) -> None:
+    api.add_codes(api.sign_in())
+    flow = api.flow()
+    before = hasher.verifications
+    assert api.mfa(flow, "backup_code", code).status_code in (400, 401)
+    assert hasher.verifications == before
+
+
+def test_a_totp_attempt_costs_no_argon2(api: Api, hasher: CountingHasher) -> None:
+    flow = api.flow()
+    before = hasher.verifications
+    assert api.mfa(flow, "totp", api.totp()).status_code == 200
+    assert hasher.verifications == before
+
+
+def test_dynamodb_calls_of_a_backup_code_login_step(api: Api, ddb: DynamoCalls) -> None:
+    codes = api.add_codes(api.sign_in())["codes"]
+    flow = api.flow()
+    # WHEN a right backup code finishes the sign-in
+    ddb.reset()
+    assert api.mfa(flow, "backup_code", codes[0]).status_code == 200
+    # THEN the code set is read once and written once, conditionally
+    assert ddb.of("CodeSets") == ["GetItem", "UpdateItem"]
+    # and the whole step, for the record: count the flow and the user's attempt,
+    # reset the user's failures, end the flow, open the session
+    assert {table: ddb.of(table) for table in ddb.by_table()} == {
+        "LoginFlows": ["UpdateItem", "DeleteItem"],
+        "Users": ["UpdateItem", "UpdateItem"],
+        "CodeSets": ["GetItem", "UpdateItem"],
+        "Sessions": ["PutItem"],
+    }
+    assert len(ddb.calls) == 7
+
+
+def test_dynamodb_calls_of_a_wrong_backup_code(api: Api, ddb: DynamoCalls) -> None:
+    api.add_codes(api.sign_in())
+    flow = api.flow()
+    ddb.reset()
+    assert api.mfa(flow, "backup_code", api.WRONG_CODE).status_code == 401
+    assert ddb.of("CodeSets") == ["GetItem"]
+    assert {table: ddb.of(table) for table in ddb.by_table()} == {
+        "LoginFlows": ["UpdateItem"], "Users": ["UpdateItem"], "CodeSets": ["GetItem"]}
+
+
+def test_dynamodb_calls_of_the_status(api: Api, ddb: DynamoCalls) -> None:
+    cookie = api.sign_in()
+    api.add_codes(cookie)
+    ddb.reset()
+    response = api.get("/me/backup-codes", cookie=cookie)
+    assert api.body_of(response)["enabled"] is True
+    # one code-set read besides the session check (the tenant policy is cached)
+    assert ddb.of("CodeSets") == ["GetItem"]
+    assert ddb.of("Sessions") == ["GetItem"]
+    assert len(ddb.calls) == 2
+
+
+def test_dynamodb_calls_of_the_password_step(api: Api, ddb: DynamoCalls) -> None:
+    api.add_codes(api.sign_in())
+    ddb.reset()
+    assert api.body_of(api.login())["status"] == "mfa_required"
+    assert {table: ddb.of(table) for table in ddb.by_table()} == {
+        "Users": ["GetItem"], "CodeSets": ["GetItem"], "LoginFlows": ["PutItem"]}
+
+
+def test_malformed_input_costs_no_dynamodb_call(api: Api, ddb: DynamoCalls) -> None:
+    flow = api.flow()
+    ddb.reset()
+    api.mfa(flow, "backup_code", "not a code")
+    api.mfa(flow, "backup_code", ["not", "a", "string"])
+    api.post("/auth/login", raw=b"{bad")
+    assert ddb.calls == []

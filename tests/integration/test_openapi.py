@@ -1,0 +1,251 @@
+"""functions/api/openapi.json: valid, served, complete, and true to what the API answers."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pytest
+from chalice.test import HTTPResponse
+from jsonschema import Draft202012Validator
+from openapi_spec_validator import validate
+
+from functions.api import http
+from functions.api.application import create_app
+from functions.core import errors
+from functions.operator import Operator
+
+if TYPE_CHECKING:
+    from conftest import Api, Demo
+
+
+DOCUMENT = Path(http.__file__).with_name("openapi.json")
+METHODS = {"get", "post", "put", "patch", "delete", "head", "options"}
+
+
+@pytest.fixture(scope="module")
+def doc() -> dict[str, Any]:
+    loaded: dict[str, Any] = json.loads(DOCUMENT.read_text())
+    return loaded
+
+
+def operations(doc: dict[str, Any]) -> Iterator[tuple[str, str, dict[str, Any]]]:
+    for path, item in doc["paths"].items():
+        for method, operation in item.items():
+            if method in METHODS:
+                yield method.upper(), path, operation
+
+
+def resolve(doc: dict[str, Any], node: Any) -> Any:
+    """The node with every local $ref replaced by what it points at."""
+    if isinstance(node, dict):
+        if "$ref" in node:
+            target: Any = doc
+            for part in node["$ref"].removeprefix("#/").split("/"):
+                target = target[part]
+            return resolve(doc, target)
+        return {key: resolve(doc, value) for key, value in node.items()}
+    if isinstance(node, list):
+        return [resolve(doc, value) for value in node]
+    return node
+
+
+# The document itself ------------------------------------------------------------------
+
+def test_the_document_is_valid_openapi_3(doc: dict[str, Any]) -> None:
+    assert doc["openapi"].startswith("3.")
+    validate(doc)
+
+
+def test_it_is_served_under_every_tenant(api: Api, doc: dict[str, Any]) -> None:
+    response = api.get("/openapi.json", xhr=False)
+    assert response.status_code == 200
+    assert response.headers["Content-Type"] == "application/json"
+    assert json.loads(response.body) == doc
+    api.expect_error(api.get("/openapi.json", tenant="nope"), 404, "unknown_tenant")
+
+
+def test_every_route_of_the_app_is_documented_and_nothing_else(doc: dict[str, Any]) -> None:
+    served = {(method, path) for path, methods in create_app().routes.items()
+              for method in methods}
+    documented = {(method, path) for method, path, _ in operations(doc)}
+    assert served == documented
+
+
+def test_every_operation_documents_its_parameters_and_answers(doc: dict[str, Any]) -> None:
+    for method, path, operation in operations(doc):
+        resolved = resolve(doc, {**operation, "parameters": [
+            *doc["paths"][path].get("parameters", []), *operation.get("parameters", [])]})
+        names = {p["name"] for p in resolved["parameters"] if p["in"] == "path"}
+        assert names == set(re.findall(r"{(\w+)}", path)), (method, path)
+        xhr = any(p["name"] == "X-Requested-With" for p in resolved["parameters"])
+        assert xhr == (method != "GET"), (method, path)
+        statuses = set(resolved["responses"])
+        assert any(s.startswith("2") for s in statuses), (method, path)
+        assert {"400", "404", "415", "500"} <= statuses, (method, path)
+        if xhr:
+            assert "csrf" in _codes(resolved["responses"]["403"]), (method, path)
+
+
+def _codes(response: dict[str, Any]) -> list[str]:
+    schema = response["content"]["application/json"]["schema"]
+    return list(schema["allOf"][1]["properties"]["error"]["enum"])
+
+
+def _raised_codes() -> dict[str, int]:
+    """Every error code the service can answer with, and its status."""
+    codes = {cls.code: status for cls, status in http.STATUS.items()
+             if cls not in (errors.Conflict, errors.NotFound)}  # the operator's, not the API's
+    source = Path(http.__file__).read_text()
+    codes |= {code: int(status) for status, code in
+              re.findall(r'HttpError\((\d+), "(\w+)"', source)}
+    codes |= {code: 415 if code == "unsupported_media_type" else 405
+              if code == "method_not_allowed" else 400
+              for code, _ in http._CHALICE_ERRORS.values()}
+    codes["internal"] = 500
+    return codes
+
+
+def test_every_error_code_is_documented_with_its_status(doc: dict[str, Any]) -> None:
+    raised = _raised_codes()
+    assert {"csrf", "payload_too_large", "invalid_json", "locked", "invalid_code"} <= set(raised)
+    assert set(doc["components"]["schemas"]["Error"]["properties"]["error"]["enum"]) == set(
+        raised)
+    for method, path, operation in operations(doc):
+        for status, response in resolve(doc, operation["responses"]).items():
+            if not status.startswith(("4", "5")):
+                continue
+            for code in _codes(response):
+                assert raised[code] == int(status), (method, path, code, status)
+
+
+# The document against the running API ---------------------------------------------------
+
+class Conformance:
+    """Checks each answer against the document and remembers which ones were seen."""
+
+    def __init__(self, doc: dict[str, Any]) -> None:
+        self.doc = doc
+        self.seen: set[tuple[str, str, str]] = set()
+        self.templates = [(re.compile("^" + re.sub(r"{\w+}", "[^/]+", path) + "$"), path)
+                          for path in doc["paths"]]
+
+    def check(self, method: str, url: str, response: HTTPResponse) -> None:
+        path = next(template for pattern, template in self.templates if pattern.match(url))
+        operation = self.doc["paths"][path][method.lower()]
+        status = str(response.status_code)
+        assert status in operation["responses"], (method, path, status, response.body)
+        documented = resolve(self.doc, operation["responses"][status])
+        for name, header in documented.get("headers", {}).items():
+            if header.get("required"):
+                assert name in response.headers, (method, path, status, name)
+            if name in response.headers and "const" in header.get("schema", {}):
+                assert response.headers[name] == header["schema"]["const"]
+        content = documented.get("content", {}).get("application/json")
+        if content is None:
+            assert response.body == b"", (method, path, status)
+        else:
+            Draft202012Validator(content["schema"]).validate(json.loads(response.body))
+        self.seen.add((method, path, status))
+
+
+@pytest.fixture
+def conformance(api: Api, doc: dict[str, Any]) -> Conformance:
+    checker = Conformance(doc)
+    send = api.client.http.request
+
+    def checked(method: str, path: str, **kwargs: Any) -> HTTPResponse:
+        response = send(method, path, **kwargs)
+        checker.check(method, path.split("?")[0], response)
+        return response
+
+    api.client.http.request = checked  # type: ignore[method-assign,assignment]
+    return checker
+
+
+def test_every_documented_answer_is_what_the_api_answers(api: Api, conformance: Conformance,
+                                                         operator: Operator,
+                                                         new_user: Callable[..., Demo],
+                                                         doc: dict[str, Any]) -> None:
+    """A journey that provokes each documented answer; each is checked against the document."""
+    text = {"Content-Type": "text/plain"}
+    big = {"password": "x" * 20_000}
+    operator.set_policy(api.tenant, lockout_threshold=3)
+    new_user(api.tenant, "bob", totp=False)
+
+    # Every route: bad tenant id, unknown tenant, wrong content type.
+    for method, path, _ in list(operations(doc)):
+        url = path.removeprefix("/t/{tenant}/api").replace("{session_id}", "abc")
+        api.request(method, url, {}, tenant="Bad_Id")
+        api.request(method, url, {}, tenant="nope")
+        api.request(method, url, {}, headers=text)
+        if method != "GET":
+            api.request(method, url, {}, xhr=False)
+
+    # Signing in.
+    api.login()
+    api.login("bob")
+    api.login(password="wrong password")
+    api.post("/auth/login", raw="{bad")
+    api.post("/auth/login", big)
+    cookie = api.sign_in()
+    api.mfa(api.flow(), "totp", "000000" if api.totp_now() != "000000" else "111111")
+    api.post("/auth/mfa", {"flow": "x"})
+    api.post("/auth/mfa", big)
+    api.post("/auth/mfa", raw="[]")
+    dead = api.flow()
+    for _ in range(5):
+        api.mfa(dead, "backup_code", api.WRONG_CODE)
+    api.mfa(dead, "backup_code", api.WRONG_CODE)  # flow_expired
+    api.mfa(api.flow(), "backup_code", api.WRONG_CODE)  # the lock (threshold 3) now holds
+    assert api.mfa(api.flow(), "totp", api.totp_now()).status_code == 429
+    operator.unlock_user(api.tenant, "alice")
+
+    # Reauth and the account.
+    for payload in ({"password": api.user.password}, {"password": "wrong"}, {"password": 1}):
+        api.post("/auth/reauth", payload, cookie=cookie)
+    api.post("/auth/reauth", raw="{bad", cookie=cookie)
+    api.post("/auth/reauth", big, cookie=cookie)
+    api.post("/auth/reauth", {"password": "x"})
+    for path in ("/me", "/me/backup-codes", "/me/sessions"):
+        api.get(path, cookie=cookie)
+        api.get(path)
+
+    # The backup-code lifecycle.
+    api.delete("/me/backup-codes", cookie=cookie)  # not_enabled
+    api.post("/me/backup-codes/regenerate", {}, cookie=cookie)  # not_enabled
+    issued = api.add_codes(cookie)
+    api.post("/me/backup-codes", cookie=cookie)  # already_enabled
+    assert api.mfa(api.flow(), "backup_code", issued["codes"][0]).status_code == 200
+    api.post("/me/backup-codes/regenerate", {"generation": issued["generation"]}, cookie=cookie)
+    api.post("/me/backup-codes/regenerate", {"generation": issued["generation"]}, cookie=cookie)
+    api.post("/me/backup-codes/regenerate", raw="[]", cookie=cookie)
+    api.post("/me/backup-codes/regenerate", {"generation": 7}, cookie=cookie)
+    api.post("/me/backup-codes/regenerate", raw=json.dumps({"g": "x" * 20_000}), cookie=cookie)
+    for path, method in (("/me/backup-codes", "POST"), ("/me/backup-codes", "DELETE"),
+                         ("/me/backup-codes/regenerate", "POST"), ("/auth/reauth", "POST"),
+                         ("/me/sessions/abc", "DELETE")):
+        api.request(method, path, {})  # no session
+    api.get("/me/backup-codes", cookie=cookie)
+    api.delete("/me/backup-codes", cookie=cookie)
+
+    # Sessions.
+    other = api.cookie_of(api.login("bob"))
+    api.delete("/me/sessions/abc", cookie=cookie)
+    api.delete("/me/sessions/" + "x" * 65, cookie=cookie)
+    mine = api.body_of(api.get("/me/sessions", cookie=cookie))["sessions"][0]["id"]
+    api.clock.advance(901)  # stale: changes now need the password again
+    api.post("/me/backup-codes", cookie=cookie)
+    api.post("/me/backup-codes/regenerate", {}, cookie=cookie)
+    api.delete("/me/backup-codes", cookie=cookie)
+    api.delete(f"/me/sessions/{mine}", cookie=cookie)
+    api.post("/auth/logout", cookie=other)
+    api.get("/openapi.json")
+
+    # THEN each documented answer was seen (but the 500s, which no input may cause)
+    documented = {(m, p, s) for m, p, op in operations(doc) for s in op["responses"]
+                  if s != "500"}
+    assert documented - conformance.seen == set()

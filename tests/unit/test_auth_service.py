@@ -1,0 +1,396 @@
+"""Sign-in over fakes: password, second factor, lockout, login flows, sessions."""
+
+from __future__ import annotations
+
+import pyotp
+import pytest
+from world import CONTEXT, PASSWORD, TENANT, USERNAME, World
+
+from functions import crypto
+from functions.core.errors import (
+    FlowExpired,
+    InvalidCode,
+    InvalidCredentials,
+    InvalidRequest,
+    Locked,
+    SessionNotFound,
+    Unauthenticated,
+)
+from functions.core.model import User
+from functions.core.policy import LOCKOUT_CEILING, TenantPolicy
+from functions.settings import Argon2Parameters
+
+WRONG_CODE = "ABCD-EFGH-JKMN-PQRS"
+
+
+def start(world: World, username: str = USERNAME) -> str:
+    result = world.auth.login(TENANT, username, PASSWORD, CONTEXT)
+    assert result.status == "mfa_required" and result.flow_token
+    return result.flow_token
+
+
+def guess(world: World, flow: str, code: str = WRONG_CODE, method: str = "backup_code") -> None:
+    world.auth.second_factor(TENANT, world.policy(), flow, method, code, CONTEXT)
+
+
+# First factor ---------------------------------------------------------------------------
+
+def test_a_user_with_totp_is_asked_for_it(world: World) -> None:
+    world.add_user()
+    result = world.auth.login(TENANT, USERNAME, PASSWORD, CONTEXT)
+    assert (result.status, result.methods, result.session_token) == ("mfa_required",
+                                                                     ("totp",), None)
+    assert result.flow_token and len(world.flows.items) == 1
+    # only the flow's hash is stored
+    assert result.flow_token not in repr(world.flows.items)
+
+
+def test_a_user_with_backup_codes_is_offered_them(world: World) -> None:
+    world.add_user()
+    world.backup_codes.add(world.signed_in(), world.policy())
+    assert world.auth.login(TENANT, USERNAME, PASSWORD, CONTEXT).methods == ("totp",
+                                                                             "backup_code")
+
+
+def test_a_user_without_a_second_factor_is_signed_in_at_once(world: World) -> None:
+    world.add_user(totp=False)
+    result = world.auth.login(TENANT, USERNAME, PASSWORD, CONTEXT)
+    assert result.status == "authenticated" and result.session_token
+    assert result.flow_token is None and not world.flows.items
+    session = world.auth.resolve_session(TENANT, result.session_token)
+    assert session.username == USERNAME
+
+
+def test_usernames_sign_in_without_regard_to_case(world: World) -> None:
+    world.add_user()
+    assert world.auth.login(TENANT, "ALICE", PASSWORD, CONTEXT).status == "mfa_required"
+
+
+@pytest.mark.parametrize(("username", "password"), [(USERNAME, "wrong password"),
+                                                    ("mallory", PASSWORD)])
+def test_a_wrong_password_and_an_unknown_user_cost_and_answer_the_same(
+        world: World, username: str, password: str) -> None:
+    world.add_user()
+    before = world.hasher.verifications
+    with pytest.raises(InvalidCredentials) as refused:
+        world.auth.login(TENANT, username, password, CONTEXT)
+    assert refused.value.message == "The username or password is incorrect."
+    assert world.hasher.verifications - before == 1
+    assert not world.flows.items and not world.sessions.items
+
+
+@pytest.mark.parametrize(("username", "password"), [
+    (None, PASSWORD), (42, PASSWORD), ("al ice", PASSWORD), (USERNAME, None),
+    (USERNAME, ""), (USERNAME, 12345678), (USERNAME, "x" * 1025),
+])
+def test_malformed_credentials_are_refused_before_any_hashing(world: World, username: object,
+                                                              password: object) -> None:
+    world.add_user()
+    before = world.hasher.verifications
+    with pytest.raises(InvalidRequest):
+        world.auth.login(TENANT, username, password, CONTEXT)
+    assert world.hasher.verifications == before
+
+
+def test_an_outdated_password_hash_is_upgraded_at_sign_in(world: World) -> None:
+    # GIVEN a password hashed with weaker parameters than today's
+    weak = crypto.Argon2Hasher(Argon2Parameters(memory_kib=8, time_cost=1, parallelism=1))
+    stronger = crypto.Argon2Hasher(Argon2Parameters(memory_kib=16, time_cost=1, parallelism=1))
+    world.users.create(User(tenant=TENANT, username=USERNAME, password_hash=weak.hash(PASSWORD),
+                            created_at=0.0))
+    world.auth._hasher = stronger  # the deployment raised the cost
+    # WHEN the user signs in THEN the stored hash is redone with today's parameters
+    world.auth.login(TENANT, USERNAME, PASSWORD, CONTEXT)
+    stored = world.users.get(TENANT, USERNAME)
+    assert stored is not None and not stronger.needs_rehash(stored.password_hash)
+    assert stronger.verify(stored.password_hash, PASSWORD)
+
+
+# Second factor --------------------------------------------------------------------------
+
+def test_totp_signs_in_and_ends_the_flow(world: World) -> None:
+    world.add_user()
+    flow = start(world)
+    done = world.auth.second_factor(TENANT, world.policy(), flow, "totp", world.totp_now(),
+                                    CONTEXT)
+    assert done.backup_codes_remaining is None
+    assert world.auth.resolve_session(TENANT, done.session_token).username == USERNAME
+    assert not world.flows.items
+    with pytest.raises(FlowExpired):
+        guess(world, flow)
+
+
+def test_a_totp_code_works_once_in_its_window(world: World) -> None:
+    # GIVEN a TOTP code used to sign in
+    world.add_user()
+    code = world.totp_now()
+    world.auth.second_factor(TENANT, world.policy(), start(world), "totp", code, CONTEXT)
+    # WHEN the same code is replayed within its 30 seconds THEN it is refused
+    with pytest.raises(InvalidCode):
+        world.auth.second_factor(TENANT, world.policy(), start(world), "totp", code, CONTEXT)
+    # ... and so is the previous step's code, which drift would otherwise allow
+    previous = pyotp.TOTP(world.totp_secret).at(world.clock.now() - 30)
+    with pytest.raises(InvalidCode):
+        world.auth.second_factor(TENANT, world.policy(), start(world), "totp", previous,
+                                 CONTEXT)
+
+
+def test_a_backup_code_signs_in_and_reports_what_is_left(world: World) -> None:
+    world.add_user()
+    issued = world.backup_codes.add(world.signed_in(), world.policy())
+    done = world.auth.second_factor(TENANT, world.policy(), start(world), "backup_code",
+                                    issued.codes[0].lower(), CONTEXT)
+    assert done.backup_codes_remaining == 9
+
+
+@pytest.mark.parametrize(("method", "code"), [
+    ("backup_code", "not a code"), ("backup_code", ""), ("backup_code", "ABCD-EFGH-JKMN-PQR0"),
+    ("totp", "12345"), ("totp", "abcdef"), ("totp", "\u0661\u0662\u0663\u0664\u0665\u0666"),
+])
+def test_a_code_that_cannot_be_one_costs_nothing_and_counts_nothing(world: World, method: str,
+                                                                     code: str) -> None:
+    world.add_user()
+    flow = start(world)
+    before = world.hasher.verifications
+    with pytest.raises(InvalidCode):
+        guess(world, flow, code, method)
+    assert world.hasher.verifications == before
+    assert next(iter(world.flows.items.values())).attempts == 0
+    user = world.users.get(TENANT, USERNAME)
+    assert user is not None and user.failed_attempts == 0
+
+
+@pytest.mark.parametrize(("flow", "method", "code"), [
+    (None, "totp", "123456"), ("", "totp", "123456"), ("f" * 129, "totp", "123456"),
+    ("flow", "sms", "123456"), ("flow", None, "123456"), ("flow", "totp", None),
+    ("flow", "totp", 123456), ("flow", "backup_code", ["ABCD"]), ("flow", "totp", "1" * 65),
+])
+def test_malformed_second_factor_requests_are_invalid(world: World, flow: object,
+                                                      method: object, code: object) -> None:
+    with pytest.raises(InvalidRequest):
+        world.auth.second_factor(TENANT, world.policy(), flow, method, code, CONTEXT)
+
+
+def test_a_flow_dies_after_five_wrong_codes(world: World) -> None:
+    world.add_user()
+    flow = start(world)
+    for _ in range(5):
+        with pytest.raises(InvalidCode):
+            guess(world, flow)
+    with pytest.raises(FlowExpired):
+        guess(world, flow, world.totp_now(), "totp")  # even with the right code
+
+
+def test_a_flow_expires_after_five_minutes(world: World) -> None:
+    world.add_user()
+    flow = start(world)
+    world.clock.advance(300)
+    with pytest.raises(FlowExpired):
+        guess(world, flow, world.totp_now(), "totp")
+
+
+def test_a_flow_of_a_user_deleted_meanwhile_is_dead(world: World) -> None:
+    world.add_user()
+    flow = start(world)
+    del world.users.items[(TENANT, USERNAME)]
+    with pytest.raises(FlowExpired):
+        guess(world, flow)
+
+
+# Lockout --------------------------------------------------------------------------------
+
+def fail(world: World, times: int) -> None:
+    """Wrong codes through as many flows as it takes."""
+    flow = start(world)
+    for _ in range(times):
+        try:
+            guess(world, flow)
+        except FlowExpired:
+            flow = start(world)
+            with pytest.raises(InvalidCode):
+                guess(world, flow)
+        except InvalidCode:
+            pass
+
+
+def test_the_threshold_locks_with_growing_back_off(world: World) -> None:
+    # GIVEN a tenant that locks after 3 failures
+    world.tenants.set_policy(TENANT, TenantPolicy(lockout_threshold=3))
+    world.add_user()
+    fail(world, 3)
+    # THEN the next attempt, right or wrong, is refused for 30 seconds
+    with pytest.raises(Locked) as locked:
+        guess(world, start(world), world.totp_now(), "totp")
+    assert locked.value.retry_after == 30
+    # WHEN it passes and one more code is wrong THEN the wait doubles
+    world.clock.advance(30)
+    fail(world, 1)
+    with pytest.raises(Locked) as longer:
+        guess(world, start(world))
+    assert longer.value.retry_after == 60
+    world.clock.advance(59)
+    with pytest.raises(Locked) as nearly:
+        guess(world, start(world))
+    assert nearly.value.retry_after == 1
+
+
+@pytest.mark.parametrize(("failures_before", "beside_it"), [(0, "checked"), (1, "checked"),
+                                                         (2, "locked")])
+def test_only_the_attempt_that_reaches_the_threshold_runs_while_it_is_checked(
+        world: World, monkeypatch: pytest.MonkeyPatch, failures_before: int,
+        beside_it: str) -> None:
+    # GIVEN a tenant that locks after 3 failures, and some failures so far
+    world.tenants.set_policy(TENANT, TenantPolicy(lockout_threshold=3))
+    world.add_user()
+    fail(world, failures_before)
+    other_flow = start(world)
+    seen: list[str] = []
+    burn = world.hasher.burn
+
+    def another_guess_meanwhile(secret: str) -> None:
+        # WHEN a second guess arrives while the first one is being checked
+        if not seen:
+            seen.append("busy")
+            try:
+                guess(world, other_flow)
+            except Locked:
+                seen.append("locked")
+            except InvalidCode:
+                seen.append("checked")
+        burn(secret)
+
+    monkeypatch.setattr(world.hasher, "burn", another_guess_meanwhile)
+    with pytest.raises(InvalidCode):
+        guess(world, start(world))
+    # THEN below the threshold both are checked; the attempt that reaches it holds
+    # the lock, so a burst cannot get more guesses than the threshold allows
+    assert seen == ["busy", beside_it]
+    user = world.users.get(TENANT, USERNAME)
+    assert user is not None
+    assert user.failed_attempts == failures_before + (2 if beside_it == "checked" else 1)
+
+
+def test_a_locked_user_cannot_guess_through_an_old_flow(world: World) -> None:
+    world.tenants.set_policy(TENANT, TenantPolicy(lockout_threshold=3))
+    world.add_user()
+    old_flow = start(world)  # opened before the lock, 5 attempts unused
+    fail(world, 3)
+    before = world.users.get(TENANT, USERNAME)
+    with pytest.raises(Locked):
+        guess(world, old_flow, world.totp_now(), "totp")
+    after = world.users.get(TENANT, USERNAME)
+    assert before is not None and after is not None
+    assert after.failed_attempts == before.failed_attempts
+
+
+def test_success_resets_the_count(world: World) -> None:
+    world.tenants.set_policy(TENANT, TenantPolicy(lockout_threshold=3))
+    world.add_user()
+    fail(world, 2)
+    world.clock.advance(30)
+    guess(world, start(world), world.totp_now(), "totp")
+    user = world.users.get(TENANT, USERNAME)
+    assert user is not None and (user.failed_attempts, user.locked_until) == (0, None)
+    fail(world, 2)  # two more are again below the threshold
+    world.clock.advance(30)
+    guess(world, start(world), world.totp_now(), "totp")
+
+
+def test_the_hard_ceiling_needs_an_operator(world: World) -> None:
+    # GIVEN 99 consecutive failures
+    world.add_user()
+    now = world.clock.now()
+    for _ in range(LOCKOUT_CEILING - 1):
+        world.users.reserve_attempt(TENANT, USERNAME, now, lock_from=10, hold_until=now)
+    # WHEN the hundredth fails
+    with pytest.raises(InvalidCode):
+        guess(world, start(world))
+    # THEN no further attempt is even counted, however long one waits
+    world.clock.advance(30 * 24 * 3600)
+    with pytest.raises(Locked) as locked:
+        guess(world, start(world), world.totp_now(), "totp")
+    assert locked.value.retry_after is None
+    assert "administrator" in locked.value.message
+    user = world.users.get(TENANT, USERNAME)
+    assert user is not None and user.failed_attempts == LOCKOUT_CEILING
+    # ... until the count is reset (the operator's unlock)
+    world.users.reset_failures(TENANT, USERNAME)
+    guess(world, start(world), world.totp_now(), "totp")
+
+
+# Sessions -------------------------------------------------------------------------------
+
+def test_unknown_and_missing_tokens_are_unauthenticated(world: World) -> None:
+    for token in (None, "", "x" * 129, crypto.new_token()):
+        with pytest.raises(Unauthenticated):
+            world.auth.resolve_session(TENANT, token)
+
+
+def test_a_session_is_touched_at_most_once_a_minute(world: World) -> None:
+    world.add_user()
+    token = world.sign_in_token()
+    world.clock.advance(59)
+    world.auth.resolve_session(TENANT, token)
+    assert world.sessions.touches == 0
+    world.clock.advance(1)
+    seen = world.auth.resolve_session(TENANT, token)
+    assert world.sessions.touches == 1
+    assert seen.last_seen_at == world.clock.now()
+
+
+def test_an_idle_session_expires(world: World) -> None:
+    world.add_user()
+    token = world.sign_in_token()
+    world.clock.advance(2 * 3600)
+    with pytest.raises(Unauthenticated):
+        world.auth.resolve_session(TENANT, token)
+
+
+def test_an_active_session_still_ends_at_its_lifetime(world: World) -> None:
+    world.add_user()
+    token = world.sign_in_token()
+    for _ in range(11):
+        world.clock.advance(3600)
+        world.auth.resolve_session(TENANT, token)
+    world.clock.advance(3600)  # twelve hours after it opened
+    with pytest.raises(Unauthenticated):
+        world.auth.resolve_session(TENANT, token)
+
+
+def test_reauthentication_checks_the_password(world: World) -> None:
+    world.add_user()
+    session = world.signed_in()
+    world.clock.advance(600)
+    with pytest.raises(InvalidCredentials):
+        world.auth.reauthenticate(session, "wrong password")
+    with pytest.raises(InvalidRequest):
+        world.auth.reauthenticate(session, None)
+    stored = world.sessions.get(TENANT, session.token_hash)
+    assert stored is not None and stored.authenticated_at == session.authenticated_at
+    world.auth.reauthenticate(session, PASSWORD)
+    stored = world.sessions.get(TENANT, session.token_hash)
+    assert stored is not None and stored.authenticated_at == world.clock.now()
+
+
+def test_sessions_list_marks_the_current_one_and_ends_only_the_users_own(world: World) -> None:
+    world.add_user()
+    world.add_user("bob")
+    first = world.signed_in()
+    second = world.signed_in()
+    bobs = world.signed_in("bob")
+    listed = world.auth.list_sessions(second)
+    assert [s["current"] for s in listed] == [True, False]
+    assert {s["id"] for s in listed} == {first.session_id, second.session_id}
+    with pytest.raises(SessionNotFound):
+        world.auth.end_session(second, bobs.session_id)
+    assert world.sessions.get(TENANT, bobs.token_hash) is not None
+    world.auth.end_session(second, first.session_id)
+    assert world.sessions.get(TENANT, first.token_hash) is None
+
+
+def test_logout_ends_the_session(world: World) -> None:
+    world.add_user()
+    token = world.sign_in_token()
+    world.auth.logout(world.auth.resolve_session(TENANT, token))
+    with pytest.raises(Unauthenticated):
+        world.auth.resolve_session(TENANT, token)

@@ -1,0 +1,95 @@
+"""The core wired over in-memory fakes, with real (but tiny) argon2: what the unit tests drive."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+
+import pyotp
+from fakes import (
+    CountingHasher,
+    FakeClock,
+    FakeCodeSetRepository,
+    FakeLoginFlowRepository,
+    FakeSessionRepository,
+    FakeTenantRepository,
+    FakeUserRepository,
+)
+
+from functions import crypto
+from functions.core.auth import AuthService, SessionLimits, Tokens
+from functions.core.backup_codes import BackupCodeService
+from functions.core.model import RequestContext, Session, Tenant, User
+from functions.core.policy import TenantPolicy
+from functions.core.tenants import TenantDirectory
+from functions.settings import Argon2Parameters
+
+TENANT = "acme"
+USERNAME = "alice"
+PASSWORD = "correct horse battery staple"  # noqa: S105
+CONTEXT = RequestContext.of("192.0.2.10", "pytest-agent/1.0")
+LIMITS = SessionLimits(lifetime_seconds=12 * 3600, idle_seconds=2 * 3600, flow_seconds=300,
+                       flow_max_attempts=5)
+# argon2id at its smallest legal cost: real hashes, microseconds each.
+TINY_ARGON2 = Argon2Parameters(memory_kib=8, time_cost=1, parallelism=1)
+
+
+@dataclass
+class World:
+    clock: FakeClock
+    tenants: FakeTenantRepository
+    users: FakeUserRepository
+    code_sets: FakeCodeSetRepository
+    sessions: FakeSessionRepository
+    flows: FakeLoginFlowRepository
+    hasher: CountingHasher
+    tagger: crypto.HmacTagger
+    backup_codes: BackupCodeService
+    auth: AuthService
+    directory: TenantDirectory
+    totp_secret: str
+
+    def policy(self, tenant: str = TENANT) -> TenantPolicy:
+        return self.directory.policy(tenant)
+
+    def add_user(self, username: str = USERNAME, *, totp: bool = True) -> User:
+        user = User(tenant=TENANT, username=username, password_hash=self.hasher.hash(PASSWORD),
+                    created_at=self.clock.now(),
+                    totp_secret=self.totp_secret if totp else None)
+        self.users.create(user)
+        return user
+
+    def totp_now(self) -> str:
+        return pyotp.TOTP(self.totp_secret).at(self.clock.now())
+
+    def sign_in_token(self, username: str = USERNAME) -> str:
+        """A session token, through the password and (when the user has one) TOTP."""
+        result = self.auth.login(TENANT, username, PASSWORD, CONTEXT)
+        if result.status == "authenticated":
+            assert result.session_token is not None
+            return result.session_token
+        assert result.flow_token is not None
+        self.clock.advance(30)  # a fresh TOTP step: a used one is refused
+        return self.auth.second_factor(TENANT, self.policy(), result.flow_token, "totp",
+                                       self.totp_now(), CONTEXT).session_token
+
+    def signed_in(self, username: str = USERNAME) -> Session:
+        return self.auth.resolve_session(TENANT, self.sign_in_token(username))
+
+
+def build_world(argon2: crypto.Argon2Hasher) -> World:
+    clock = FakeClock()
+    tenants, users = FakeTenantRepository(), FakeUserRepository()
+    code_sets, sessions, flows = (FakeCodeSetRepository(), FakeSessionRepository(),
+                                  FakeLoginFlowRepository())
+    hasher = CountingHasher(argon2)
+    tagger = crypto.HmacTagger(secrets.token_bytes(32))
+    backup_codes = BackupCodeService(code_sets, hasher, tagger, clock, new_generation=crypto.new_id)
+    auth = AuthService(users, code_sets, sessions, flows, backup_codes, hasher, crypto.Totp(),
+                       Tokens(crypto.new_token, crypto.token_hash, crypto.new_id), clock, LIMITS)
+    tenants.create(Tenant(TENANT, "Acme", clock.now()), TenantPolicy())
+    return World(clock=clock, tenants=tenants, users=users, code_sets=code_sets,
+                 sessions=sessions, flows=flows, hasher=hasher, tagger=tagger,
+                 backup_codes=backup_codes, auth=auth,
+                 directory=TenantDirectory(tenants, clock, 30.0),
+                 totp_secret=pyotp.random_base32())
