@@ -36,5 +36,4 @@ def create_app(services: LazyServices | None = None,
     def contract_errors(request: Request, get_response: Callable[[Request], Response]) -> Response:
         return uniform_error(get_response(request))
 
-    app.services = services  # type: ignore[attr-defined]
     return app

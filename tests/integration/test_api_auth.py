@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pytest
+from chalice.test import HTTPResponse
 from unit.fakes import CountingHasher
 
 from functions.bootstrap import Services
@@ -153,7 +154,8 @@ def test_an_unknown_flow_is_expired(api: Api) -> None:
 # Lockout --------------------------------------------------------------------------------
 
 def fail(api: Api, times: int) -> None:
-    """Wrong backup codes, through fresh flows as each dies."""
+    """Wrong backup codes, through fresh flows as each dies, all below the threshold:
+    each must be answered 401 invalid_code, none as the lock."""
     flow = api.flow()
     for _ in range(times):
         response = api.mfa(flow, "backup_code", api.WRONG_CODE)
@@ -161,44 +163,72 @@ def fail(api: Api, times: int) -> None:
             flow = api.flow()
             response = api.mfa(flow, "backup_code", api.WRONG_CODE)
         api.expect_error(response, 401, "invalid_code")
+        assert "Retry-After" not in response.headers
 
 
-def test_the_threshold_locks_with_retry_after(api: Api) -> None:
-    # GIVEN the default threshold of 10 failures
-    fail(api, 10)
-    # WHEN the user tries again, even with the right code
-    locked = api.mfa(api.flow(), "totp", api.totp_now())
-    # THEN the account's second factor is locked for a while, and the answer says how long
-    api.expect_error(locked, 429, "locked")
-    assert locked.headers["Retry-After"] == "30"
+def expect_locked(api: Api, response: HTTPResponse,
+                  retry_after: int | None) -> dict[str, Any]:
+    """429 locked, with exactly this Retry-After (None: no header, only an operator unlocks)."""
+    answer = api.expect_error(response, 429, "locked")
+    if retry_after is None:
+        assert "Retry-After" not in response.headers, response.headers
+    else:
+        assert response.headers.get("Retry-After") == str(retry_after), response.headers
+    return answer
 
 
-def test_the_back_off_grows(api: Api, operator: Operator) -> None:
+def failures(services: Services, api: Api) -> int:
+    user = services.users.get(api.tenant, api.user.username)
+    assert user is not None
+    return user.failed_attempts
+
+
+def test_the_threshold_locks_with_retry_after(api: Api, services: Services) -> None:
+    # GIVEN the default threshold of 10, and 9 failures: each a plain 401
+    fail(api, 9)
+    assert failures(services, api) == 9
+    # WHEN the tenth code is wrong
+    locking = api.mfa(api.flow(), "backup_code", api.WRONG_CODE)
+    # THEN that very answer says the second factor is locked, and for how long
+    expect_locked(api, locking, 30)
+    assert failures(services, api) == 10
+    # AND the next attempt, even with the right code, is refused for the rest of the wait
+    api.clock.advance(10)
+    expect_locked(api, api.mfa(api.flow(), "totp", api.totp_now()), 20)
+    assert failures(services, api) == 10
+
+
+def test_the_back_off_grows(api: Api, operator: Operator, services: Services) -> None:
     operator.set_policy(api.tenant, lockout_threshold=3)
-    fail(api, 3)
-    assert api.mfa(api.flow(), "backup_code", api.WRONG_CODE).headers["Retry-After"] == "30"
-    api.clock.advance(30)
-    fail(api, 1)
-    assert api.mfa(api.flow(), "backup_code", api.WRONG_CODE).headers["Retry-After"] == "60"
-    api.clock.advance(60)
-    fail(api, 1)
-    assert api.mfa(api.flow(), "backup_code", api.WRONG_CODE).headers["Retry-After"] == "120"
+    fail(api, 2)
+    # the failure that reaches the threshold locks for 30 s, and each failure after a
+    # wait has passed locks for twice as long as the one before, up to an hour
+    for count, wait in enumerate((30, 60, 120, 240, 480, 960, 1920, 3600, 3600), start=3):
+        expect_locked(api, api.mfa(api.flow(), "backup_code", api.WRONG_CODE), wait)
+        assert failures(services, api) == count
+        api.clock.advance(wait - 1)
+        # a second before the wait is over even the right code is refused, uncounted
+        expect_locked(api, api.mfa(api.flow(), "totp", api.totp_now()), 1)
+        assert failures(services, api) == count
+        api.clock.advance(1)
     # and when the wait is over, the right code is accepted again
-    api.clock.advance(120)
-    assert api.mfa(api.flow(), "totp", api.totp()).status_code == 200
+    assert api.mfa(api.flow(), "totp", api.totp_now()).status_code == 200
+    assert failures(services, api) == 0
 
 
 def test_a_locked_user_cannot_guess_through_an_old_flow(api: Api, operator: Operator,
                                                         services: Services) -> None:
     operator.set_policy(api.tenant, lockout_threshold=3)
     old_flow = api.flow()  # opened before the lock, with five attempts unused
-    fail(api, 3)
+    fail(api, 2)
+    expect_locked(api, api.mfa(api.flow(), "backup_code", api.WRONG_CODE), 30)
     counted = services.users.get(api.tenant, api.user.username)
-    response = api.mfa(old_flow, "totp", api.totp_now())
-    api.expect_error(response, 429, "locked")
+    api.clock.advance(10)
+    expect_locked(api, api.mfa(old_flow, "totp", api.totp_now()), 20)
     after = services.users.get(api.tenant, api.user.username)
     assert counted is not None and after is not None
     assert after.failed_attempts == counted.failed_attempts == 3
+    assert after.locked_until == counted.locked_until
 
 
 def test_success_resets_the_count(api: Api, operator: Operator, services: Services) -> None:
@@ -221,13 +251,14 @@ def test_the_hard_ceiling_of_100_failures(api: Api, services: Services,
                                                         lock_from=10, hold_until=now)
         assert allowed
     # WHEN the hundredth code is wrong
-    api.expect_error(api.mfa(api.flow(), "backup_code", api.WRONG_CODE), 401, "invalid_code")
-    # THEN no later attempt is even counted, however long the user waits
+    hundredth = api.mfa(api.flow(), "backup_code", api.WRONG_CODE)
+    # THEN that very answer is the lock, with no Retry-After: only an operator unlocks
+    assert "administrator" in expect_locked(api, hundredth, None)["message"]
+    assert failures(services, api) == LOCKOUT_CEILING
+    # AND no later attempt is even counted, however long the user waits
     api.clock.advance(7 * 24 * 3600)
     locked = api.mfa(api.flow(), "totp", api.totp())
-    answer = api.expect_error(locked, 429, "locked")
-    assert "Retry-After" not in locked.headers
-    assert "administrator" in answer["message"]
+    assert "administrator" in expect_locked(api, locked, None)["message"]
     user = services.users.get(api.tenant, "alice")
     assert user is not None and user.failed_attempts == LOCKOUT_CEILING
     # ... until an operator unlocks the user

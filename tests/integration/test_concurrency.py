@@ -182,22 +182,39 @@ def test_a_stale_regeneration_after_a_concurrent_one_is_refused(
                  409, "generation_mismatch")
 
 
+def gateway_mfa(gateway: LocalGateway, path: str, payload: Any) -> tuple[int, Any, str | None]:
+    """Status, body and Retry-After of one POST /auth/mfa."""
+    response = gateway.handle_request(
+        method="POST", path=path, body=json.dumps(payload).encode(),
+        headers={"Content-Type": "application/json", "X-Requested-With": "XMLHttpRequest"})
+    headers = {name.lower(): value for name, value in response["headers"].items()}
+    return response["statusCode"], json.loads(response["body"]), headers.get("retry-after")
+
+
 def test_a_burst_of_guesses_gets_no_more_than_the_threshold(
         api: Api, services: Services, operator: Operator,
         app_for: Callable[[Services], Chalice]) -> None:
-    # GIVEN a tenant that locks after 3 failures, and four login flows
-    operator.set_policy(api.tenant, lockout_threshold=3)
-    flows = [api.flow() for _ in range(4)]
-    gateways = [LocalGateway(app_for(services), Config.create()) for _ in range(20)]
+    # GIVEN a tenant that locks after 3 failures, and four login flows of 5 attempts each
+    threshold, burst, flow_count = 3, 20, 4
+    operator.set_policy(api.tenant, lockout_threshold=threshold)
+    flows = [api.flow() for _ in range(flow_count)]
+    gateways = [LocalGateway(app_for(services), Config.create()) for _ in range(burst)]
     path = f"/t/{api.tenant}/api/auth/mfa"
     verifications = services.hasher.verifications  # type: ignore[attr-defined]
     # WHEN 20 wrong codes arrive at once
-    results = at_once([partial(gateway_call, gateway, path, "",
-                               {"flow": flows[i % 4], "method": "backup_code",
+    results = at_once([partial(gateway_mfa, gateway, path,
+                               {"flow": flows[i % flow_count], "method": "backup_code",
                                 "code": api.WRONG_CODE})
                        for i, gateway in enumerate(gateways)])
-    # THEN three are checked and the rest find the second factor locked
-    assert sorted(status for status, _ in results) == [401] * 3 + [429] * 17, results
-    assert services.hasher.verifications - verifications == 3  # type: ignore[attr-defined]
+    # THEN exactly as many as the threshold are checked: those below it are answered
+    # as wrong codes; the one that reaches it holds the lock while it is checked and
+    # is answered with the lock, as is every other one, refused unchecked. The clock
+    # stands still, so every lock answer tells the whole first wait.
+    answers = Counter((status, answer["error"], retry_after)
+                      for status, answer, retry_after in results)
+    assert answers == {(401, "invalid_code", None): threshold - 1,
+                       (429, "locked", "30"): burst - threshold + 1}, results
+    assert services.hasher.verifications - verifications == threshold  # type: ignore[attr-defined]
     user = services.users.get(api.tenant, "alice")
-    assert user is not None and user.failed_attempts == 3
+    assert user is not None and user.failed_attempts == threshold
+    assert user.locked_until == api.clock.now() + 30

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pyotp
 import pytest
 from world import CONTEXT, PASSWORD, TENANT, USERNAME, World
@@ -200,7 +202,8 @@ def test_a_flow_of_a_user_deleted_meanwhile_is_dead(world: World) -> None:
 # Lockout --------------------------------------------------------------------------------
 
 def fail(world: World, times: int) -> None:
-    """Wrong codes through as many flows as it takes."""
+    """Wrong codes through as many flows as it takes, all below the threshold: each
+    must be answered as an invalid code, none as a lock."""
     flow = start(world)
     for _ in range(times):
         try:
@@ -211,76 +214,110 @@ def fail(world: World, times: int) -> None:
                 guess(world, flow)
         except InvalidCode:
             pass
+        else:
+            pytest.fail("a wrong code was accepted")
+
+
+def answer_of(attempt: Callable[[], object]) -> str:
+    """How an attempt was answered: "invalid_code", "locked <retry_after>" or "accepted"."""
+    try:
+        attempt()
+    except InvalidCode:
+        return "invalid_code"
+    except Locked as locked:
+        return f"locked {locked.retry_after}"
+    return "accepted"
 
 
 def test_the_threshold_locks_with_growing_back_off(world: World) -> None:
-    # GIVEN a tenant that locks after 3 failures
+    # GIVEN a tenant that locks after 3 failures, and 2 failures, each a plain invalid code
     world.tenants.set_policy(TENANT, TenantPolicy(lockout_threshold=3))
     world.add_user()
-    fail(world, 3)
-    # THEN the next attempt, right or wrong, is refused for 30 seconds
-    with pytest.raises(Locked) as locked:
-        guess(world, start(world), world.totp_now(), "totp")
-    assert locked.value.retry_after == 30
-    # WHEN it passes and one more code is wrong THEN the wait doubles
-    world.clock.advance(30)
-    fail(world, 1)
-    with pytest.raises(Locked) as longer:
-        guess(world, start(world))
-    assert longer.value.retry_after == 60
-    world.clock.advance(59)
-    with pytest.raises(Locked) as nearly:
-        guess(world, start(world))
-    assert nearly.value.retry_after == 1
+    fail(world, 2)
+    user = world.users.get(TENANT, USERNAME)
+    assert user is not None and (user.failed_attempts, user.locked_until) == (2, None)
+    # WHEN the third code is wrong THEN that very answer is the lock, for 30 seconds
+    locked_at = world.clock.now()
+    assert answer_of(lambda: guess(world, start(world))) == "locked 30"
+    user = world.users.get(TENANT, USERNAME)
+    assert user is not None and (user.failed_attempts, user.locked_until) == (3, locked_at + 30)
+    # AND until it passes every attempt, right or wrong, is refused uncounted
+    world.clock.advance(10)
+    assert answer_of(lambda: guess(world, start(world), world.totp_now(), "totp")) == "locked 20"
+    world.clock.advance(19)
+    assert answer_of(lambda: guess(world, start(world))) == "locked 1"
+    user = world.users.get(TENANT, USERNAME)
+    assert user is not None and user.failed_attempts == 3
+    # WHEN each wait passes and one more code is wrong THEN that failure is answered
+    # with the next wait, doubling up to an hour
+    world.clock.advance(1)
+    for wait in (60, 120, 240, 480, 960, 1920, 3600, 3600):
+        assert answer_of(lambda: guess(world, start(world))) == f"locked {wait}"
+        world.clock.advance(wait - 1)
+        assert answer_of(lambda: guess(world, start(world), world.totp_now(),
+                                       "totp")) == "locked 1"
+        world.clock.advance(1)
+    user = world.users.get(TENANT, USERNAME)
+    assert user is not None and user.failed_attempts == 11
+    # AND once the last wait has passed the right code signs in
+    assert answer_of(lambda: guess(world, start(world), world.totp_now(), "totp")) == "accepted"
 
 
-@pytest.mark.parametrize(("failures_before", "beside_it"), [(0, "checked"), (1, "checked"),
-                                                         (2, "locked")])
+@pytest.mark.parametrize(("failures_before", "beside_it", "own_answer", "failures_after"), [
+    # below the threshold both are checked, and both are plain failures
+    pytest.param(0, ("invalid_code", "checked"), "invalid_code", 2, id="0-checked"),
+    # the one beside it reaches the threshold: it is checked, and its failure is the lock
+    pytest.param(1, ("locked 30", "checked"), "invalid_code", 3, id="1-checked"),
+    # the first reaches the threshold and holds the lock while it is checked: the one
+    # beside it is refused unchecked and uncounted, and the first's failure is the lock
+    pytest.param(2, ("locked 30", "unchecked"), "locked 30", 3, id="2-locked"),
+])
 def test_only_the_attempt_that_reaches_the_threshold_runs_while_it_is_checked(
         world: World, monkeypatch: pytest.MonkeyPatch, failures_before: int,
-        beside_it: str) -> None:
+        beside_it: tuple[str, str], own_answer: str, failures_after: int) -> None:
     # GIVEN a tenant that locks after 3 failures, and some failures so far
     world.tenants.set_policy(TENANT, TenantPolicy(lockout_threshold=3))
     world.add_user()
     fail(world, failures_before)
     other_flow = start(world)
-    seen: list[str] = []
+    seen: list[object] = []
     burn = world.hasher.burn
 
     def another_guess_meanwhile(secret: str) -> None:
         # WHEN a second guess arrives while the first one is being checked
         if not seen:
             seen.append("busy")
-            try:
-                guess(world, other_flow)
-            except Locked:
-                seen.append("locked")
-            except InvalidCode:
-                seen.append("checked")
+            verifications = world.hasher.verifications
+            answer = answer_of(lambda: guess(world, other_flow))
+            seen.append((answer, "checked" if world.hasher.verifications > verifications
+                         else "unchecked"))
         burn(secret)
 
     monkeypatch.setattr(world.hasher, "burn", another_guess_meanwhile)
-    with pytest.raises(InvalidCode):
-        guess(world, start(world))
+    now = world.clock.now()
+    assert answer_of(lambda: guess(world, start(world))) == own_answer
     # THEN below the threshold both are checked; the attempt that reaches it holds
-    # the lock, so a burst cannot get more guesses than the threshold allows
+    # the lock, so a burst cannot get more guesses than the threshold allows; and
+    # whichever failure reaches the threshold is the one answered with the lock
     assert seen == ["busy", beside_it]
     user = world.users.get(TENANT, USERNAME)
-    assert user is not None
-    assert user.failed_attempts == failures_before + (2 if beside_it == "checked" else 1)
+    assert user is not None and user.failed_attempts == failures_after
+    assert user.locked_until == (now + 30 if failures_after >= 3 else None)
 
 
 def test_a_locked_user_cannot_guess_through_an_old_flow(world: World) -> None:
     world.tenants.set_policy(TENANT, TenantPolicy(lockout_threshold=3))
     world.add_user()
     old_flow = start(world)  # opened before the lock, 5 attempts unused
-    fail(world, 3)
+    fail(world, 2)
+    assert answer_of(lambda: guess(world, start(world))) == "locked 30"
     before = world.users.get(TENANT, USERNAME)
-    with pytest.raises(Locked):
-        guess(world, old_flow, world.totp_now(), "totp")
+    world.clock.advance(10)
+    assert answer_of(lambda: guess(world, old_flow, world.totp_now(), "totp")) == "locked 20"
     after = world.users.get(TENANT, USERNAME)
     assert before is not None and after is not None
-    assert after.failed_attempts == before.failed_attempts
+    assert after.failed_attempts == before.failed_attempts == 3
+    assert after.locked_until == before.locked_until
 
 
 def test_success_resets_the_count(world: World) -> None:
@@ -302,10 +339,15 @@ def test_the_hard_ceiling_needs_an_operator(world: World) -> None:
     now = world.clock.now()
     for _ in range(LOCKOUT_CEILING - 1):
         world.users.reserve_attempt(TENANT, USERNAME, now, lock_from=10, hold_until=now)
-    # WHEN the hundredth fails
-    with pytest.raises(InvalidCode):
+    # WHEN the hundredth fails THEN that very answer is the lock, with no wait to tell:
+    # only an operator unlocks
+    with pytest.raises(Locked) as hundredth:
         guess(world, start(world))
-    # THEN no further attempt is even counted, however long one waits
+    assert hundredth.value.retry_after is None
+    assert "administrator" in hundredth.value.message
+    user = world.users.get(TENANT, USERNAME)
+    assert user is not None and user.failed_attempts == LOCKOUT_CEILING
+    # AND no further attempt is even counted, however long one waits
     world.clock.advance(30 * 24 * 3600)
     with pytest.raises(Locked) as locked:
         guess(world, start(world), world.totp_now(), "totp")
