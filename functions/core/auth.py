@@ -42,6 +42,8 @@ METHOD_BACKUP_CODE = "backup_code"
 # last_seen_at is written at most this often, so reads stay reads.
 TOUCH_INTERVAL_SECONDS = 60
 MAX_PASSWORD_LENGTH = 1024
+# A stolen session cookie must not become an unlimited password oracle.
+MAX_REAUTH_FAILURES = 5
 
 
 @dataclass(frozen=True)
@@ -217,6 +219,10 @@ class AuthService:
         password = _password(password)
         user = self._users.get(session.tenant, session.username)
         if user is None or not self._hasher.verify(user.password_hash, password):
+            failures = self._sessions.count_reauth_failure(session)
+            if failures is None or failures >= MAX_REAUTH_FAILURES:
+                self._sessions.delete(session.tenant, session.token_hash)
+                raise Unauthenticated("Too many wrong passwords: sign in again.")
             raise InvalidCredentials("The password is incorrect.")
         self._sessions.mark_authenticated(session, self._clock.now())
 

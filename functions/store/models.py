@@ -110,6 +110,7 @@ class SessionModel(Model):
     created_at = NumberAttribute()
     last_seen_at = NumberAttribute()
     authenticated_at = NumberAttribute()
+    reauth_failures = NumberAttribute(null=True)
     expires_at = TTLAttribute()
     ip = UnicodeAttribute()
     user_agent = UnicodeAttribute()

@@ -305,7 +305,19 @@ class DynamoSessionRepository:
                                            SessionModel.expires_at.set(_dt(expires_at))])
 
     def mark_authenticated(self, session: Session, now: float) -> None:
-        self._update_live(session, [SessionModel.authenticated_at.set(now)])
+        self._update_live(session, [SessionModel.authenticated_at.set(now),
+                                    SessionModel.reauth_failures.remove()])
+
+    def count_reauth_failure(self, session: Session) -> int | None:
+        item = SessionModel(keys.session_pk(session.tenant, session.token_hash))
+        try:
+            item.update(actions=[SessionModel.reauth_failures.add(1)],
+                        condition=SessionModel.pk.exists())
+        except UpdateError as error:
+            if _condition_failed(error):
+                return None
+            raise
+        return int(item.reauth_failures or 0)
 
     def delete(self, tenant: str, token_hash: str) -> None:
         SessionModel(keys.session_pk(tenant, token_hash)).delete()

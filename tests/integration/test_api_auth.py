@@ -318,3 +318,31 @@ def test_two_users_of_a_tenant_are_apart(api: Api, new_user: Callable[..., Demo]
     api.expect_error(bob_api.mfa(bob_api.flow(), "backup_code", alice_codes[0]), 401,
                  "invalid_code")
     assert api.mfa(api.flow(), "backup_code", alice_codes[0]).status_code == 200
+
+
+def test_wrong_passwords_at_reauth_end_the_session_after_five(api: Api) -> None:
+    # GIVEN a signed-in session (a stolen cookie, say)
+    cookie = api.sign_in()
+    # WHEN it guesses the password four times, each answer is a plain refusal
+    for _ in range(4):
+        api.expect_error(api.post("/auth/reauth", {"password": "guess"}, cookie=cookie), 401,
+                         "invalid_credentials")
+    assert api.get("/me", cookie=cookie).status_code == 200
+    # THEN the fifth wrong password ends the session: no more guesses through it
+    api.expect_error(api.post("/auth/reauth", {"password": "guess"}, cookie=cookie), 401,
+                     "unauthenticated")
+    api.expect_error(api.post("/auth/reauth", {"password": api.user.password}, cookie=cookie),
+                     401, "unauthenticated")
+    api.expect_error(api.get("/me", cookie=cookie), 401, "unauthenticated")
+
+
+def test_a_right_password_at_reauth_clears_the_count(api: Api) -> None:
+    cookie = api.sign_in()
+    for _ in range(4):
+        api.post("/auth/reauth", {"password": "guess"}, cookie=cookie)
+    assert api.post("/auth/reauth", {"password": api.user.password},
+                    cookie=cookie).status_code == 200
+    for _ in range(4):
+        api.expect_error(api.post("/auth/reauth", {"password": "guess"}, cookie=cookie), 401,
+                         "invalid_credentials")
+    assert api.get("/me", cookie=cookie).status_code == 200

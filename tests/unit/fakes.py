@@ -180,6 +180,7 @@ class FakeCodeSetRepository:
 class FakeSessionRepository:
     def __init__(self) -> None:
         self.items: dict[tuple[str, str], Session] = {}
+        self.reauth_failures: dict[tuple[str, str], int] = {}
         self.touches = 0
 
     def create(self, session: Session) -> None:
@@ -201,6 +202,14 @@ class FakeSessionRepository:
         stored = self.items.get((session.tenant, session.token_hash))
         if stored is not None:
             stored.authenticated_at = now
+            self.reauth_failures.pop((session.tenant, session.token_hash), None)
+
+    def count_reauth_failure(self, session: Session) -> int | None:
+        key = (session.tenant, session.token_hash)
+        if key not in self.items:
+            return None
+        self.reauth_failures[key] = self.reauth_failures.get(key, 0) + 1
+        return self.reauth_failures[key]
 
     def delete(self, tenant: str, token_hash: str) -> None:
         self.items.pop((tenant, token_hash), None)
