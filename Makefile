@@ -23,8 +23,15 @@ frontend/node_modules/.installed: frontend/package-lock.json
 	cd frontend && npm ci --no-audit --no-fund
 	touch $@
 
-frontend: frontend/node_modules/.installed
+FRONTEND_SOURCES := $(shell find frontend/src frontend/styles frontend/static frontend/scripts \
+	-type f 2>/dev/null) frontend/index.html frontend/tsconfig.json
+
+# Rebuilt only when a source changed, so a warm `make run` starts at once.
+frontend/dist/.built: frontend/node_modules/.installed $(FRONTEND_SOURCES)
 	cd frontend && npm run build
+	touch $@
+
+frontend: frontend/dist/.built
 
 # Debian's Chromium for the browser tests (Playwright drives it; no browser download).
 browser:
