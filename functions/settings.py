@@ -36,6 +36,7 @@ class Settings:
     tenant_cache_seconds: float
     client_ip_header: str | None
     code_sets_stream_arn: str
+    origin_secret: str | None
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -65,6 +66,10 @@ class Settings:
             tenant_cache_seconds=float(env.get("TENANT_CACHE_SECONDS", "30")),
             # Behind CloudFront: CloudFront-Viewer-Address. Unset: API Gateway's sourceIp.
             client_ip_header=env.get("CLIENT_IP_HEADER") or None,
+            # Set in AWS: CloudFront sends it with every API request, so a caller of
+            # API Gateway's own address (past CloudFront, its WAF and its viewer
+            # address header) is refused.
+            origin_secret=env.get("ORIGIN_SECRET") or None,
             code_sets_stream_arn=env.get("CODE_SETS_STREAM_ARN")
             or f"arn:aws:dynamodb:{env.get('AWS_REGION', 'us-east-1')}:000000000000:table/"
             f"{prefix}-code-sets/stream/1970-01-01T00:00:00.000",

@@ -10,7 +10,7 @@ from chalice.app import Chalice, DynamoDBEvent, Request, Response
 from ..bootstrap import LazyServices, build_services
 from ..settings import Settings
 from ..stream.handler import make_record_handler, process_batch
-from .http import logger, uniform_error
+from .http import HttpError, error_response, from_trusted_origin, logger, uniform_error
 from .routes import build_blueprint
 
 APP_NAME = "backup-codes"
@@ -34,6 +34,9 @@ def create_app(services: LazyServices | None = None,
 
     @app.middleware("http")
     def contract_errors(request: Request, get_response: Callable[[Request], Response]) -> Response:
+        if not from_trusted_origin(request, settings.origin_secret):
+            return error_response(HttpError(403, "forbidden",
+                                            "Use the service's own address."))
         return uniform_error(get_response(request))
 
     return app

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import hmac
 import json
 import time
 from collections.abc import Callable
@@ -18,6 +19,7 @@ from ..core.model import RequestContext
 logger = Logger(service="backup-codes")
 
 MAX_BODY_BYTES = 16 * 1024
+ORIGIN_HEADER = "x-origin-verify"
 NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}
 
 # Domain error -> HTTP status: the one table that translates the core's errors.
@@ -83,6 +85,14 @@ def uniform_error(response: Response) -> Response:
     replaced = json_response({"error": code, "message": message}, response.status_code)
     replaced.headers = {**response.headers, **replaced.headers}
     return replaced
+
+
+def from_trusted_origin(request: Request, secret: str | None) -> bool:
+    """True when no origin secret is set (local), or the request carries it."""
+    if secret is None:
+        return True
+    sent = (request.headers.get(ORIGIN_HEADER) or "").encode()
+    return hmac.compare_digest(sent, secret.encode())
 
 
 def read_json(request: Request, *, required: bool = True) -> dict[str, Any]:

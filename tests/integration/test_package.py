@@ -460,6 +460,12 @@ def test_functions_are_configured_from_the_stack(package: Package) -> None:
             f"python{sys.version_info.major}.{sys.version_info.minor}")
     parameter = package.template["Parameters"]["LookupKeyParameterName"]
     assert parameter["Type"] == "AWS::SSM::Parameter::Name"
+    # Only the API checks the origin secret, so only the API holds it.
+    api_variables = package.properties("APIHandler")["Environment"]["Variables"]
+    assert api_variables["ORIGIN_SECRET"] == {"Ref": "OriginSecret"}
+    assert "ORIGIN_SECRET" not in package.properties("PurgeSessions")["Environment"]["Variables"]
+    secret = package.template["Parameters"]["OriginSecret"]
+    assert secret["NoEcho"] is True and secret["MinLength"] >= 32
 
 
 # -- The SPA and CloudFront ----------------------------------------------------------------
@@ -490,6 +496,8 @@ def test_distribution_serves_the_spa_and_the_api_on_one_origin(package: Package)
         "Fn::Sub": "${RestAPI}.execute-api.${AWS::Region}.${AWS::URLSuffix}"}
     assert api["OriginPath"] == "/" + package.properties("RestAPI")["StageName"]
     assert api["CustomOriginConfig"]["OriginProtocolPolicy"] == "https-only"
+    assert api["OriginCustomHeaders"] == [
+        {"HeaderName": "X-Origin-Verify", "HeaderValue": {"Ref": "OriginSecret"}}]
 
     default = config["DefaultCacheBehavior"]
     behaviours = {b["PathPattern"]: b for b in config["CacheBehaviors"]}
