@@ -99,7 +99,8 @@ def _raised_codes() -> dict[str, int]:
     """Every error code the service can answer with, and its status."""
     codes = {cls.code: status for cls, status in http.STATUS.items()
              if cls not in (errors.Conflict, errors.NotFound)}  # the operator's, not the API's
-    source = Path(http.__file__).read_text()
+    api_package = Path(http.__file__).parent
+    source = "".join((api_package / name).read_text() for name in ("http.py", "application.py"))
     codes |= {code: int(status) for status, code in
               re.findall(r'HttpError\((\d+), "(\w+)"', source)}
     codes |= {code: 415 if code == "unsupported_media_type" else 405
