@@ -42,6 +42,7 @@ class Settings:
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
         env = os.environ if env is None else env
         prefix = env.get("TABLE_PREFIX", "backup-codes")
+        region = env.get("AWS_REGION") or env.get("AWS_DEFAULT_REGION") or "us-east-1"
         return cls(
             tenants_table=env.get("TENANTS_TABLE", f"{prefix}-tenants"),
             users_table=env.get("USERS_TABLE", f"{prefix}-users"),
@@ -49,7 +50,7 @@ class Settings:
             sessions_table=env.get("SESSIONS_TABLE", f"{prefix}-sessions"),
             login_flows_table=env.get("LOGIN_FLOWS_TABLE", f"{prefix}-login-flows"),
             lookup_key_parameter=env.get("LOOKUP_KEY_PARAMETER", "/backup-codes/lookup-key"),
-            region=env.get("AWS_REGION") or env.get("AWS_DEFAULT_REGION") or "us-east-1",
+            region=region,
             dynamodb_endpoint=env.get("DYNAMODB_ENDPOINT") or None,
             ssm_endpoint=env.get("SSM_ENDPOINT") or None,
             argon2=Argon2Parameters(
@@ -71,6 +72,6 @@ class Settings:
             # address header) is refused.
             origin_secret=env.get("ORIGIN_SECRET") or None,
             code_sets_stream_arn=env.get("CODE_SETS_STREAM_ARN")
-            or f"arn:aws:dynamodb:{env.get('AWS_REGION', 'us-east-1')}:000000000000:table/"
+            or f"arn:aws:dynamodb:{region}:000000000000:table/"
             f"{prefix}-code-sets/stream/1970-01-01T00:00:00.000",
         )
