@@ -38,7 +38,19 @@ class LocalAws(ThreadedMotoServer):
         self._server = make_server(self._ip_address, self._port, app, True,
                                    request_handler=MotoRequestHandler)
         self._server_ready_event.set()
-        self._server.serve_forever()
+        self._server.serve_forever(poll_interval=0.1)
+
+    def stop(self) -> None:
+        """Stop serving; bounded, as the stack's stop must be (the thread is a daemon)."""
+        if self._thread is None:
+            return
+        # A start-up abandoned at once may stop a server that is still binding.
+        self._server_ready_event.wait(timeout=1)
+        if self._server is not None:
+            self._server.shutdown()
+            self._server.server_close()
+        if self._thread is not None:
+            self._thread.join(timeout=2)
 
     @property
     def endpoint(self) -> str:

@@ -9,6 +9,8 @@ import re
 import sys
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
@@ -36,13 +38,41 @@ MAX_BODY = 1024 * 1024
 
 
 class FrontDoor(ThreadingHTTPServer):
+    # Request threads never hold up the exit, and closing the server does not
+    # wait for them: a browser's idle keep-alive connection would hold it open.
     daemon_threads = True
+    block_on_close = False
 
     def __init__(self, address: tuple[str, int], app: Chalice, spa: Path) -> None:
         super().__init__(address, _Handler)
         self.gateway = LocalGateway(app, Config(chalice_stage="local"))
         self.spa = spa
         self.app_lock = threading.Lock()
+        self._in_flight = 0
+        self._count_lock = threading.Lock()
+        self.stopping = False
+
+    def shutdown(self) -> None:
+        # Keep-alive connections outlive the accept loop: their next request is
+        # refused rather than run against a stack that is going away.
+        self.stopping = True
+        super().shutdown()
+
+    @contextmanager
+    def in_flight(self) -> Iterator[None]:
+        with self._count_lock:
+            self._in_flight += 1
+        try:
+            yield
+        finally:
+            with self._count_lock:
+                self._in_flight -= 1
+
+    def drain(self, seconds: float) -> None:
+        """Give requests under way up to `seconds` to finish (after shutdown())."""
+        deadline = time.monotonic() + seconds
+        while self._in_flight and time.monotonic() < deadline:
+            time.sleep(0.02)
 
     def handle_error(self, request: Any, client_address: Any) -> None:
         # A browser that closes a tab mid-answer is not an error of the service.
@@ -54,6 +84,8 @@ class FrontDoor(ThreadingHTTPServer):
 class _Handler(BaseHTTPRequestHandler):
     server: FrontDoor
     protocol_version = "HTTP/1.1"
+    # An idle keep-alive connection is closed after this long.
+    timeout = 30
 
     def do_GET(self) -> None:
         self._dispatch()
@@ -70,7 +102,13 @@ class _Handler(BaseHTTPRequestHandler):
     def _dispatch(self) -> None:
         started = time.perf_counter()
         path = self.path.split("?", 1)[0]
-        status = self._api(path) if API_PATH.match(path) else self._static(path)
+        with self.server.in_flight():
+            if self.server.stopping:
+                self.close_connection = True
+                status = self._send_json(503, {"error": "unavailable",
+                                               "message": "The local stack is stopping."})
+            else:
+                status = self._api(path) if API_PATH.match(path) else self._static(path)
         # One readable line; the path never carries a code, token or password.
         log.info("%s %s %d %.0fms", self.command, path, status,
                  (time.perf_counter() - started) * 1000)

@@ -11,13 +11,12 @@ from __future__ import annotations
 import logging
 import os
 import secrets
-import signal
 import socket
 import sys
 import threading
-from dataclasses import dataclass
+from collections.abc import Callable
+from contextlib import ExitStack
 from pathlib import Path
-from types import FrameType
 
 import botocore.session
 
@@ -31,6 +30,7 @@ from ..stream.pump import StreamPump
 from .aws import LocalAws
 from .discovery import clear_local_stack, write_local_stack
 from .server import FrontDoor
+from .signals import StopSignals, StopStartup
 
 log = logging.getLogger("backup_codes.local")
 
@@ -42,22 +42,28 @@ DEMO_TENANTS = {"demo": "Demo Inc.", "acme": "Acme Corp."}
 DEMO_USERS = (("demo", "alice"), ("demo", "bob"), ("acme", "alice"))
 
 
-@dataclass
-class Running:
-    aws: LocalAws
-    front: FrontDoor
-    pump_stop: threading.Event
-    threads: list[threading.Thread]
-    url: str
+# In-flight requests get this long to finish before the pump and moto stop under them.
+DRAIN_SECONDS = 1.5
 
-    def stop(self) -> None:
-        self.front.shutdown()
-        self.pump_stop.set()
-        for thread in self.threads:
-            thread.join(timeout=5)
-        self.front.server_close()
-        self.aws.stop()
-        clear_local_stack()
+
+def _join(thread: threading.Thread, seconds: float) -> None:
+    thread.join(timeout=seconds)
+    if thread.is_alive():
+        log.warning("%s did not stop within %.0f s; leaving it to the exit", thread.name,
+                    seconds)
+
+
+def _start_thread(resources: ExitStack, target: Callable[[], None], name: str,
+                  stop: Callable[[], None], join_seconds: float) -> None:
+    # Daemon threads: the exit never waits for them, so a stuck one cannot hold it.
+    thread = threading.Thread(target=target, name=name, daemon=True)
+
+    def stop_and_join() -> None:
+        stop()
+        _join(thread, join_seconds)
+
+    resources.callback(stop_and_join)
+    thread.start()
 
 
 def _local_environment(endpoint: str) -> dict[str, str]:
@@ -78,7 +84,9 @@ def seed(settings: Settings) -> None:
         operator.create_user(tenant, username, DEMO_PASSWORD, totp_secret=DEMO_TOTP_SECRET)
 
 
-def start(host: str, port: int) -> Running:
+def start(host: str, port: int, resources: ExitStack) -> str:
+    """Start every part; each registers its stop in `resources` as soon as it runs,
+    so a start-up abandoned half-way stops exactly what it had started."""
     if not (SPA / "index.html").is_file():
         raise SystemExit(f"The page is not built ({SPA}); `make run` builds it.")
     try:
@@ -89,6 +97,7 @@ def start(host: str, port: int) -> Running:
     front_socket.close()
 
     aws = LocalAws(host)
+    resources.callback(aws.stop)
     aws.start()
     settings = Settings.from_env(_local_environment(aws.endpoint))
     create_tables(settings)
@@ -110,14 +119,17 @@ def start(host: str, port: int) -> Running:
         settings.code_sets_table, app.handler_map[PURGE_FUNCTION])
     pump.open()
     pump_stop = threading.Event()
+    _start_thread(resources, lambda: pump.run(pump_stop), "stream-pump", pump_stop.set, 2.0)
+
     front = FrontDoor((host, port), app, SPA)
-    threads = [threading.Thread(target=pump.run, args=(pump_stop,), name="stream-pump"),
-               threading.Thread(target=front.serve_forever, name="front-door")]
-    for thread in threads:
-        thread.start()
+    resources.callback(front.server_close)
+    resources.callback(front.drain, DRAIN_SECONDS)
+    _start_thread(resources, lambda: front.serve_forever(poll_interval=0.1), "front-door",
+                  front.shutdown, 2.0)
     url = f"http://{host}:{port}"
     write_local_stack(aws.endpoint, url)
-    return Running(aws, front, pump_stop, threads, url)
+    resources.callback(clear_local_stack)
+    return url
 
 
 def banner(url: str) -> str:
@@ -134,7 +146,8 @@ def banner(url: str) -> str:
     return "\n".join(lines)
 
 
-def main() -> int:
+def main(signals: StopSignals) -> int:
+    """Run until a signal; `signals` were installed before the imports that take seconds."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s",
                         datefmt="%H:%M:%S", stream=sys.stdout)
     # The service's JSON request logs are for CloudWatch; here the front door
@@ -144,17 +157,16 @@ def main() -> int:
         logging.getLogger(noisy).setLevel(logging.WARNING)
     host = os.environ.get("HOST", "127.0.0.1")
     port = int(os.environ.get("PORT") or 8000)
-    stopping = threading.Event()
-
-    def on_signal(signum: int, frame: FrameType | None) -> None:
-        stopping.set()
-
-    signal.signal(signal.SIGTERM, on_signal)
-    signal.signal(signal.SIGINT, on_signal)
-    running = start(host, port)
-    print(banner(running.url), flush=True)
-    stopping.wait()
-    log.info("Stopping...")
-    running.stop()
+    with ExitStack() as resources:
+        try:
+            url = start(host, port, resources)
+            signals.running()
+            print(banner(url), flush=True)
+            signals.wait()
+        except StopStartup:
+            pass
+        finally:
+            signals.stopping()
+            log.info("Stopping...")
     log.info("Stopped.")
     return 0
