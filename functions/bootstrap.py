@@ -1,4 +1,4 @@
-"""The composition root: the one place that builds stores, hashers and clock."""
+"""The composition root: the one place that builds stores, hashers, clock and services."""
 
 from __future__ import annotations
 
@@ -8,9 +8,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from . import crypto
-from .core.auth import AuthService, SessionLimits, Tokens
+from .core.account import Account
 from .core.backup_codes import BackupCodeService
 from .core.ports import Clock, Hasher
+from .core.purge import PurgeService
+from .core.sessions import SessionLimits, Sessions, Tokens
+from .core.signin import LoginFlows, SecondFactors, SignIn
 from .core.tenants import TenantDirectory
 from .operator import Operator
 from .settings import Settings
@@ -30,46 +33,61 @@ class SystemClock:
         return time.time()
 
 
-@dataclass
-class Services:
-    settings: Settings
-    tenants: TenantDirectory
-    tenant_repository: DynamoTenantRepository
+@dataclass(frozen=True)
+class Repositories:
+    """The storage side, bound to the settings' tables."""
+
+    tenants: DynamoTenantRepository
     users: DynamoUserRepository
     code_sets: DynamoCodeSetRepository
     sessions: DynamoSessionRepository
-    auth: AuthService
+    login_flows: DynamoLoginFlowRepository
+
+
+def build_repositories(settings: Settings) -> Repositories:
+    bind_models(settings)
+    return Repositories(DynamoTenantRepository(), DynamoUserRepository(),
+                        DynamoCodeSetRepository(), DynamoSessionRepository(),
+                        DynamoLoginFlowRepository())
+
+
+@dataclass(frozen=True)
+class Services:
+    """What the routes and the stream handler call: domain services only."""
+
+    settings: Settings
+    tenants: TenantDirectory
+    signin: SignIn
+    sessions: Sessions
+    account: Account
     backup_codes: BackupCodeService
-    hasher: Hasher
+    purges: PurgeService
 
 
 def build_services(settings: Settings, lookup_key: bytes | None = None,
                    hasher: Hasher | None = None, clock: Clock | None = None) -> Services:
     """Wire the service; the lookup key is read from SSM (on first use) unless given."""
-    bind_models(settings)
+    stores = build_repositories(settings)
     key: bytes | Callable[[], bytes] = lookup_key if lookup_key is not None else (
         lambda: read_lookup_key(settings.lookup_key_parameter, settings.region,
                                 settings.ssm_endpoint))
     clock = clock or SystemClock()
     hasher = hasher or crypto.Argon2Hasher(settings.argon2)
-    tenant_repository = DynamoTenantRepository()
-    users = DynamoUserRepository()
-    code_sets = DynamoCodeSetRepository()
-    sessions = DynamoSessionRepository()
-    backup_codes = BackupCodeService(code_sets, hasher, crypto.HmacTagger(key), clock,
+    tokens = Tokens(crypto.new_token, crypto.token_hash, crypto.new_id)
+    limits = SessionLimits(lifetime_seconds=settings.session_lifetime_seconds,
+                           idle_seconds=settings.session_idle_seconds,
+                           flow_seconds=settings.login_flow_seconds,
+                           flow_max_attempts=settings.login_flow_max_attempts)
+    tenants = TenantDirectory(stores.tenants, clock, settings.tenant_cache_seconds)
+    backup_codes = BackupCodeService(stores.code_sets, hasher, crypto.HmacTagger(key), clock,
                                      new_generation=crypto.new_id)
-    auth = AuthService(
-        users, code_sets, sessions, DynamoLoginFlowRepository(), backup_codes, hasher,
-        crypto.Totp(), Tokens(crypto.new_token, crypto.token_hash, crypto.new_id), clock,
-        SessionLimits(lifetime_seconds=settings.session_lifetime_seconds,
-                      idle_seconds=settings.session_idle_seconds,
-                      flow_seconds=settings.login_flow_seconds,
-                      flow_max_attempts=settings.login_flow_max_attempts))
-    return Services(settings=settings,
-                    tenants=TenantDirectory(tenant_repository, clock,
-                                            settings.tenant_cache_seconds),
-                    tenant_repository=tenant_repository, users=users, code_sets=code_sets,
-                    sessions=sessions, auth=auth, backup_codes=backup_codes, hasher=hasher)
+    sessions = Sessions(stores.sessions, stores.users, hasher, tokens, clock, limits)
+    factors = SecondFactors(stores.users, stores.code_sets, backup_codes, crypto.Totp())
+    signin = SignIn(stores.users, LoginFlows(stores.login_flows, tokens, clock, limits), factors,
+                    hasher, sessions, clock)
+    return Services(settings=settings, tenants=tenants, signin=signin, sessions=sessions,
+                    account=Account(stores.users, stores.code_sets), backup_codes=backup_codes,
+                    purges=PurgeService(tenants, stores.sessions))
 
 
 class LazyServices:
@@ -90,6 +108,6 @@ class LazyServices:
 
 def build_operator(settings: Settings, hasher: Hasher | None = None) -> Operator:
     """What the operator CLI and the local seed need: no lookup key, no sessions."""
-    bind_models(settings)
-    return Operator(DynamoTenantRepository(), DynamoUserRepository(),
+    stores = build_repositories(settings)
+    return Operator(stores.tenants, stores.users,
                     hasher or crypto.Argon2Hasher(settings.argon2))

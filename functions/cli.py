@@ -20,6 +20,7 @@ from pynamodb.exceptions import PynamoDBException
 
 from .bootstrap import build_operator
 from .core.errors import DomainError
+from .core.policy import TenantPolicy
 from .local.discovery import find_local_stack
 from .operator import Operator
 from .settings import Settings
@@ -51,8 +52,18 @@ def _password(args: argparse.Namespace) -> str:
 
 
 def _policy_args(args: argparse.Namespace) -> dict[str, Any]:
-    names = ("code_count", "lockout_threshold", "reauth_max_age_seconds", "purge_mode")
-    return {name: getattr(args, name) for name in names if getattr(args, name) is not None}
+    return {setting.name: getattr(args, setting.name) for setting in TenantPolicy.settings()
+            if getattr(args, setting.name) is not None}
+
+
+def _policy_options(command: argparse.ArgumentParser) -> None:
+    """One option per policy setting, its type, range and help from the policy itself."""
+    for setting in TenantPolicy.settings():
+        between, choices = setting.metadata["between"], setting.metadata["choices"]
+        bounds = f"{between[0]}-{between[1]}, " if between else ""
+        command.add_argument(f"--{setting.name.replace('_', '-')}",
+                             type=int if between else str, choices=choices,
+                             help=f"{setting.metadata['help']} ({bounds}default {setting.default})")
 
 
 def _run(operator: Operator, args: argparse.Namespace) -> None:
@@ -87,22 +98,13 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--aws", action="store_true", help="use AWS even if a local stack runs")
     commands = parser.add_subparsers(dest="command", required=True)
 
-    def policy_options(command: argparse.ArgumentParser) -> None:
-        command.add_argument("--code-count", type=int, help="codes per set, 5-20 (default 10)")
-        command.add_argument("--lockout-threshold", type=int,
-                             help="failed second factors before a lock (default 10)")
-        command.add_argument("--reauth-max-age-seconds", type=int,
-                             help="how recent a sign-in changes need (default 900)")
-        command.add_argument("--purge-mode", choices=["keep_current", "all"],
-                             help="on a change, keep the changing session or end all")
-
     create_tenant = commands.add_parser("create-tenant", help="create a tenant")
     create_tenant.add_argument("tenant")
     create_tenant.add_argument("--name", help="display name")
-    policy_options(create_tenant)
+    _policy_options(create_tenant)
     set_policy = commands.add_parser("set-policy", help="change a tenant's policy")
     set_policy.add_argument("tenant")
-    policy_options(set_policy)
+    _policy_options(set_policy)
     commands.add_parser("list-tenants", help="list tenants and their policies")
     create_user = commands.add_parser("create-user", help="create a user")
     create_user.add_argument("tenant")

@@ -6,7 +6,7 @@ import time
 from typing import Any
 
 from .core.errors import InvalidRequest, NotFound
-from .core.model import Tenant, User
+from .core.model import Tenant, User, UserSummary
 from .core.policy import TenantPolicy, validate_tenant_id, validate_username
 from .core.ports import Hasher, TenantRepository, UserRepository
 from .crypto import Totp
@@ -57,7 +57,7 @@ class Operator:
             return None
         return Totp.provisioning_uri(secret, username, f"{ISSUER} ({tenant_id})")
 
-    def list_users(self, tenant_id: str) -> list[User]:
+    def list_users(self, tenant_id: str) -> list[UserSummary]:
         self._require_tenant(tenant_id)
         return self._users.list_users(tenant_id)
 

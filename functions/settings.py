@@ -41,6 +41,7 @@ class Settings:
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
         env = os.environ if env is None else env
+        argon2 = Argon2Parameters()
         prefix = env.get("TABLE_PREFIX", "backup-codes")
         region = env.get("AWS_REGION") or env.get("AWS_DEFAULT_REGION") or "us-east-1"
         return cls(
@@ -54,9 +55,9 @@ class Settings:
             dynamodb_endpoint=env.get("DYNAMODB_ENDPOINT") or None,
             ssm_endpoint=env.get("SSM_ENDPOINT") or None,
             argon2=Argon2Parameters(
-                memory_kib=int(env.get("ARGON2_MEMORY_KIB", "19456")),
-                time_cost=int(env.get("ARGON2_TIME_COST", "2")),
-                parallelism=int(env.get("ARGON2_PARALLELISM", "1")),
+                memory_kib=int(env.get("ARGON2_MEMORY_KIB", argon2.memory_kib)),
+                time_cost=int(env.get("ARGON2_TIME_COST", argon2.time_cost)),
+                parallelism=int(env.get("ARGON2_PARALLELISM", argon2.parallelism)),
             ),
             # Cookies are Secure with the __Host- prefix everywhere but local http.
             secure_cookies=env.get("SECURE_COOKIES", "true").lower() != "false",

@@ -10,8 +10,10 @@ from chalice.app import Chalice, DynamoDBEvent, Request, Response
 from ..bootstrap import LazyServices, build_services
 from ..settings import Settings
 from ..stream.handler import make_record_handler, process_batch
-from .http import HttpError, error_response, from_trusted_origin, logger, uniform_error
-from .routes import build_blueprint
+from .errors import error_response, uniform_error
+from .http import HttpError, from_trusted_origin
+from .routes import ROUTES
+from .routing import register
 
 APP_NAME = "backup-codes"
 PURGE_FUNCTION = "purge_sessions"
@@ -22,8 +24,8 @@ def create_app(services: LazyServices | None = None,
     settings = settings or Settings.from_env()
     services = services or LazyServices(lambda: build_services(settings))
     app = Chalice(app_name=APP_NAME)
-    app.register_blueprint(build_blueprint(services))
-    purge_record = make_record_handler(services, logger)
+    register(app, ROUTES, services)
+    purge_record = make_record_handler(lambda: services().purges)
 
     # Chalice wants a stream ARN when the app is defined; in AWS the event source
     # mapping is CloudFormation's (infra/template.yaml, on the table's real stream).

@@ -1,47 +1,23 @@
-"""The HTTP edge: body parsing, cookies, CSRF, and domain errors as JSON responses."""
+"""The HTTP edge: JSON bodies and answers, cookies, CSRF, the origin check, the client."""
 
 from __future__ import annotations
 
-import functools
 import hmac
 import json
-import time
-from collections.abc import Callable
 from http.cookies import CookieError, SimpleCookie
 from typing import Any
 
-from aws_lambda_powertools import Logger
 from chalice.app import Request, Response
 
-from ..core import errors
+from ..core.errors import DomainError
 from ..core.model import RequestContext
-
-logger = Logger(service="backup-codes")
 
 MAX_BODY_BYTES = 16 * 1024
 ORIGIN_HEADER = "x-origin-verify"
 NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}
 
-# Domain error -> HTTP status: the one table that translates the core's errors.
-STATUS: dict[type[errors.DomainError], int] = {
-    errors.InvalidRequest: 400,
-    errors.UnknownTenant: 404,
-    errors.InvalidCredentials: 401,
-    errors.InvalidCode: 401,
-    errors.FlowExpired: 401,
-    errors.Unauthenticated: 401,
-    errors.ReauthenticationRequired: 403,
-    errors.Locked: 429,
-    errors.AlreadyEnabled: 409,
-    errors.GenerationMismatch: 409,
-    errors.Conflict: 409,
-    errors.NotEnabled: 404,
-    errors.SessionNotFound: 404,
-    errors.NotFound: 404,
-}
 
-
-class HttpError(errors.DomainError):
+class HttpError(DomainError):
     """An error of the HTTP layer itself (CSRF, body shape, size)."""
 
     def __init__(self, status: int, code: str, message: str) -> None:
@@ -53,38 +29,6 @@ class HttpError(errors.DomainError):
 def json_response(body: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
     return Response(body=json.dumps(body) if body is not None else "", status_code=status,
                     headers={"Content-Type": "application/json", **NO_STORE, **(headers or {})})
-
-
-def error_response(error: errors.DomainError) -> Response:
-    status = error.status if isinstance(error, HttpError) else STATUS.get(type(error), 400)
-    headers = {}
-    if isinstance(error, errors.Locked) and error.retry_after is not None:
-        headers["Retry-After"] = str(error.retry_after)
-    return json_response({"error": error.code, "message": error.message}, status, headers)
-
-
-# Chalice's own refusals (before a route runs) in the contract's words.
-_CHALICE_ERRORS = {
-    "UnsupportedMediaType": ("unsupported_media_type", "Send the body as application/json."),
-    "MethodNotAllowedError": ("method_not_allowed", "This route does not take that method."),
-    "BadRequestError": ("invalid_request", "The request is not valid."),
-}
-
-
-def uniform_error(response: Response) -> Response:
-    """Rewrite Chalice's {"Code", "Message"} errors as {"error", "message"}."""
-    if response.status_code < 400 or not isinstance(response.body, dict | str):
-        return response
-    try:
-        body = json.loads(response.body) if isinstance(response.body, str) else response.body
-    except ValueError:
-        return response
-    if not isinstance(body, dict) or "Code" not in body:
-        return response
-    code, message = _CHALICE_ERRORS.get(body["Code"], ("internal", "Something went wrong."))
-    replaced = json_response({"error": code, "message": message}, response.status_code)
-    replaced.headers = {**response.headers, **replaced.headers}
-    return replaced
 
 
 def from_trusted_origin(request: Request, secret: str | None) -> bool:
@@ -157,31 +101,3 @@ def session_cookie(name: str, token: str, max_age: int, secure: bool) -> str:
     if secure:
         parts.append("Secure")
     return "; ".join(parts)
-
-
-def handles_errors(route: Callable[..., Response]) -> Callable[..., Response]:
-    """Turn domain errors into JSON answers and log one line per request."""
-
-    @functools.wraps(route)
-    def wrapper(*args: Any, **kwargs: Any) -> Response:
-        started = time.perf_counter()
-        outcome = "ok"
-        try:
-            response = route(*args, **kwargs)
-        except errors.DomainError as error:
-            outcome = error.code
-            response = error_response(error)
-        except Exception:
-            # Never a trace to the client; the log has it (and no secrets: the
-            # core never puts codes, passwords or tokens in exception messages).
-            logger.exception("unhandled error", extra={"route": route.__name__})
-            outcome = "internal"
-            response = json_response({"error": "internal",
-                                      "message": "Something went wrong. Try again."}, 500)
-        logger.info("request", extra={
-            "route": route.__name__, "tenant": kwargs.get("tenant"),
-            "status": response.status_code, "outcome": outcome,
-            "ms": round((time.perf_counter() - started) * 1000, 1)})
-        return response
-
-    return wrapper

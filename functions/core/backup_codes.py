@@ -2,54 +2,40 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
+from collections.abc import Callable
 
-from . import codes as code_format
+from . import code_format
 from .errors import InvalidCode, NotEnabled, ReauthenticationRequired
-from .model import Change, CodeSet, RequestContext, Session, Usage
+from .model import (
+    Change,
+    ChangeKind,
+    CodeSet,
+    CodeSetStatus,
+    IssuedCodes,
+    RequestContext,
+    Session,
+    Usage,
+)
 from .policy import TenantPolicy
 from .ports import Clock, CodeSetRepository, Hasher, Tagger
-from .timefmt import iso
-
-
-@dataclass(frozen=True)
-class IssuedCodes:
-    """Codes in display form: returned once, never stored or logged."""
-
-    codes: list[str]
-    created_at: float
-    generation: str
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"codes": self.codes, "created_at": iso(self.created_at),
-                "generation": self.generation}
 
 
 class BackupCodeService:
     def __init__(self, code_sets: CodeSetRepository, hasher: Hasher, tagger: Tagger,
-                 clock: Clock, new_generation: Any) -> None:
+                 clock: Clock, new_generation: Callable[[], str]) -> None:
         self._code_sets = code_sets
         self._hasher = hasher
         self._tagger = tagger
         self._clock = clock
         self._new_generation = new_generation
 
-    def status(self, session: Session) -> dict[str, Any]:
+    def status(self, session: Session) -> CodeSetStatus:
         found = self._code_sets.get(session.tenant, session.username)
         if found is None or not found.enabled:
-            return {"enabled": False, "total": 0, "remaining": 0, "created_at": None,
-                    "last_used_at": None, "generation": None, "usage": []}
-        return {
-            "enabled": True,
-            "total": found.total,
-            "remaining": found.remaining,
-            "created_at": iso(found.created_at),
-            "last_used_at": iso(found.last_used_at),
-            "generation": found.generation,
-            "usage": [{"at": iso(u.at), "ip": u.ip, "user_agent": u.user_agent}
-                      for u in found.usage],
-        }
+            return CodeSetStatus(enabled=False)
+        return CodeSetStatus(enabled=True, total=found.total, remaining=found.remaining,
+                             created_at=found.created_at, last_used_at=found.last_used_at,
+                             generation=found.generation, usage=tuple(found.usage))
 
     def add(self, session: Session, policy: TenantPolicy) -> IssuedCodes:
         self._require_recent_authentication(session, policy)
@@ -119,7 +105,7 @@ class BackupCodeService:
         issued = IssuedCodes([code_format.display(c) for c in plain], now, generation)
         return code_set, issued
 
-    def _change(self, kind: str, session: Session) -> Change:
+    def _change(self, kind: ChangeKind, session: Session) -> Change:
         return Change(kind=kind, session_ref=session.token_hash, at=self._clock.now())
 
     def _require_recent_authentication(self, session: Session, policy: TenantPolicy) -> None:

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Literal
+
+ChangeKind = Literal["added", "regenerated", "removed"]
 
 
 @dataclass(frozen=True)
@@ -26,6 +29,15 @@ class User:
     @property
     def totp_enabled(self) -> bool:
         return self.totp_secret is not None
+
+
+@dataclass(frozen=True)
+class UserSummary:
+    """A row of a tenant's user list: what the by-tenant index holds, no secret."""
+
+    username: str
+    created_at: float
+    totp_enabled: bool
 
 
 @dataclass(frozen=True)
@@ -55,10 +67,32 @@ class CodeSet:
 
 
 @dataclass(frozen=True)
+class CodeSetStatus:
+    """What a user may know of their codes: never a code or a hash."""
+
+    enabled: bool
+    total: int = 0
+    remaining: int = 0
+    created_at: float | None = None
+    last_used_at: float | None = None
+    generation: str | None = None
+    usage: tuple[Usage, ...] = ()
+
+
+@dataclass(frozen=True)
+class IssuedCodes:
+    """Codes in display form: returned once, never stored or logged."""
+
+    codes: list[str]
+    created_at: float
+    generation: str
+
+
+@dataclass(frozen=True)
 class Change:
     """Who changed a code set and when: the stream purge keeps that session."""
 
-    kind: str  # "added" | "regenerated" | "removed"
+    kind: ChangeKind
     session_ref: str
     at: float
 
@@ -75,6 +109,27 @@ class Session:
     expires_at: float
     ip: str
     user_agent: str
+
+
+@dataclass(frozen=True)
+class SessionSummary:
+    """A row of a user's session list: what the by-user index holds."""
+
+    token_hash: str
+    session_id: str
+    created_at: float
+    last_seen_at: float
+    expires_at: float
+    ip: str
+    user_agent: str
+
+
+@dataclass(frozen=True)
+class Profile:
+    username: str
+    tenant: str
+    totp: bool
+    backup_codes: bool
 
 
 @dataclass

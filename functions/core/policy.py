@@ -1,9 +1,15 @@
-"""Per-tenant policy and the lockout arithmetic."""
+"""Per-tenant policy and the lockout arithmetic.
+
+Each policy field carries its own range and help text, so the validation, the
+operator CLI's options and their help come from one place.
+"""
 
 from __future__ import annotations
 
+import math
 import re
-from dataclasses import asdict, dataclass, replace
+from dataclasses import Field, asdict, dataclass, field, fields, replace
+from decimal import Decimal
 from typing import Any
 
 from .errors import InvalidRequest
@@ -20,22 +26,26 @@ TENANT_ID = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,30}[a-z0-9])?$")
 USERNAME = re.compile(r"^[A-Za-z0-9._@+-]{1,64}$")
 
 
+def _setting(default: Any, help_text: str, *, between: tuple[int, int] | None = None,
+             choices: tuple[str, ...] | None = None) -> Any:
+    return field(default=default,
+                 metadata={"help": help_text, "between": between, "choices": choices})
+
+
 @dataclass(frozen=True)
 class TenantPolicy:
-    code_count: int = 10
-    lockout_threshold: int = 10
-    reauth_max_age_seconds: int = 900
-    purge_mode: str = PURGE_KEEP_CURRENT
+    code_count: int = _setting(10, "backup codes per set", between=(5, 20))
+    lockout_threshold: int = _setting(
+        10, "failed second factors before a lock", between=(3, LOCKOUT_CEILING))
+    reauth_max_age_seconds: int = _setting(
+        900, "how recent a sign-in code changes need, in seconds", between=(60, 86400))
+    purge_mode: str = _setting(
+        PURGE_KEEP_CURRENT, "on a change, keep the changing session or end all",
+        choices=(PURGE_KEEP_CURRENT, PURGE_ALL))
 
     def __post_init__(self) -> None:
-        if not 5 <= self.code_count <= 20:
-            raise InvalidRequest("code_count must be between 5 and 20.")
-        if not 3 <= self.lockout_threshold <= LOCKOUT_CEILING:
-            raise InvalidRequest(f"lockout_threshold must be between 3 and {LOCKOUT_CEILING}.")
-        if not 60 <= self.reauth_max_age_seconds <= 86400:
-            raise InvalidRequest("reauth_max_age_seconds must be between 60 and 86400.")
-        if self.purge_mode not in (PURGE_KEEP_CURRENT, PURGE_ALL):
-            raise InvalidRequest(f"purge_mode must be {PURGE_KEEP_CURRENT} or {PURGE_ALL}.")
+        for setting in fields(self):
+            _check(setting, getattr(self, setting.name))
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -48,8 +58,31 @@ class TenantPolicy:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> TenantPolicy:
-        known = {k: data[k] for k in asdict(cls()) if k in data}
-        return cls(**known)
+        """From stored data: settings this version does not know are ignored."""
+        return cls(**{s.name: _integral(data[s.name]) for s in fields(cls) if s.name in data})
+
+    @staticmethod
+    def settings() -> tuple[Field[Any], ...]:
+        """Every setting with its default and metadata (help, between, choices)."""
+        return fields(TenantPolicy)
+
+
+def _integral(value: Any) -> Any:
+    # DynamoDB numbers come back as floats or Decimals; 10.0 is 10, 10.5 stays
+    # 10.5 and is refused by the range check rather than truncated.
+    if isinstance(value, float | Decimal) and math.isfinite(value) and value == int(value):
+        return int(value)
+    return value
+
+
+def _check(setting: Field[Any], value: Any) -> None:
+    between, choices = setting.metadata["between"], setting.metadata["choices"]
+    if between is not None:
+        low, high = between
+        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+            raise InvalidRequest(f"{setting.name} must be a whole number from {low} to {high}.")
+    if choices is not None and value not in choices:
+        raise InvalidRequest(f"{setting.name} must be one of: {', '.join(choices)}.")
 
 
 def lockout_seconds(failures: int, threshold: int) -> int | None:

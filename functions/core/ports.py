@@ -5,7 +5,17 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Protocol
 
-from .model import Change, CodeSet, LoginFlow, Session, Tenant, Usage, User
+from .model import (
+    Change,
+    CodeSet,
+    LoginFlow,
+    Session,
+    SessionSummary,
+    Tenant,
+    Usage,
+    User,
+    UserSummary,
+)
 from .policy import TenantPolicy
 
 
@@ -19,7 +29,7 @@ class TenantRepository(Protocol):
 class UserRepository(Protocol):
     def get(self, tenant: str, username: str) -> User | None: ...
     def create(self, user: User) -> None: ...
-    def list_users(self, tenant: str) -> list[User]: ...
+    def list_users(self, tenant: str) -> list[UserSummary]: ...
     def set_password_hash(self, tenant: str, username: str, password_hash: str) -> None: ...
     def reserve_attempt(self, tenant: str, username: str, now: float, lock_from: int,
                         hold_until: float) -> tuple[bool, User | None]:
@@ -64,7 +74,7 @@ class SessionRepository(Protocol):
         """One more wrong password on this session; the count, or None if it is gone."""
         ...
     def delete(self, tenant: str, token_hash: str) -> None: ...
-    def list_for_user(self, tenant: str, username: str) -> list[Session]: ...
+    def list_for_user(self, tenant: str, username: str) -> list[SessionSummary]: ...
     def purge_user(self, tenant: str, username: str, created_before: float,
                    keep_token_hash: str | None) -> int: ...
 

@@ -19,16 +19,18 @@ from contextlib import ExitStack
 from pathlib import Path
 
 import botocore.session
+from chalice.app import Chalice
 
 from ..api.application import PURGE_FUNCTION, create_app
-from ..api.http import logger as service_logger
 from ..bootstrap import LazyServices, build_operator, build_services
+from ..crypto import Argon2Hasher
+from ..logs import logger as service_logger
 from ..settings import Settings
 from ..store.secrets import store_lookup_key
 from ..store.tables import create_tables
-from ..stream.pump import StreamPump
 from .aws import LocalAws
 from .discovery import clear_local_stack, write_local_stack
+from .pump import StreamPump
 from .server import FrontDoor
 from .signals import StopSignals, StopStartup
 
@@ -89,13 +91,7 @@ def start(host: str, port: int, resources: ExitStack) -> str:
     so a start-up abandoned half-way stops exactly what it had started."""
     if not (SPA / "index.html").is_file():
         raise SystemExit(f"The page is not built ({SPA}); `make run` builds it.")
-    try:
-        front_socket = socket.create_server((host, port))
-    except OSError as error:
-        raise SystemExit(f"Port {port} on {host} is taken ({error.strerror}); "
-                         "choose another with PORT=...") from error
-    front_socket.close()
-
+    _require_free_port(host, port)
     aws = LocalAws(host)
     resources.callback(aws.stop)
     aws.start()
@@ -104,23 +100,8 @@ def start(host: str, port: int, resources: ExitStack) -> str:
     store_lookup_key(settings.lookup_key_parameter, settings.region, aws.endpoint,
                      secrets.token_bytes(32))
     seed(settings)
-
-    services = LazyServices(lambda: build_services(settings))
-    app = create_app(services, settings)
-    # Build and warm now (connections, the dummy hash), so the first request is not slow.
-    services().tenants.policy("demo")
-    _ = services().hasher.dummy_hash  # type: ignore[attr-defined]
-
-    session = botocore.session.get_session()
-    pump = StreamPump(
-        session.create_client("dynamodb", region_name=settings.region, endpoint_url=aws.endpoint),
-        session.create_client("dynamodbstreams", region_name=settings.region,
-                              endpoint_url=aws.endpoint),
-        settings.code_sets_table, app.handler_map[PURGE_FUNCTION])
-    pump.open()
-    pump_stop = threading.Event()
-    _start_thread(resources, lambda: pump.run(pump_stop), "stream-pump", pump_stop.set, 2.0)
-
+    app = _warm_app(settings)
+    _start_pump(resources, settings, app)
     front = FrontDoor((host, port), app, SPA)
     resources.callback(front.server_close)
     resources.callback(front.drain, DRAIN_SECONDS)
@@ -130,6 +111,38 @@ def start(host: str, port: int, resources: ExitStack) -> str:
     write_local_stack(aws.endpoint, url)
     resources.callback(clear_local_stack)
     return url
+
+
+def _require_free_port(host: str, port: int) -> None:
+    try:
+        socket.create_server((host, port)).close()
+    except OSError as error:
+        raise SystemExit(f"Port {port} on {host} is taken ({error.strerror}); "
+                         "choose another with PORT=...") from error
+
+
+def _warm_app(settings: Settings) -> Chalice:
+    """The app, its services built and warmed (connections, the dummy hash) now, so
+    that the first request is not the slow one."""
+    hasher = Argon2Hasher(settings.argon2)
+    services = LazyServices(lambda: build_services(settings, hasher=hasher))
+    app = create_app(services, settings)
+    services().tenants.policy("demo")
+    _ = hasher.dummy_hash
+    return app
+
+
+def _start_pump(resources: ExitStack, settings: Settings, app: Chalice) -> None:
+    session = botocore.session.get_session()
+    endpoint = settings.dynamodb_endpoint
+    pump = StreamPump(
+        session.create_client("dynamodb", region_name=settings.region, endpoint_url=endpoint),
+        session.create_client("dynamodbstreams", region_name=settings.region,
+                              endpoint_url=endpoint),
+        settings.code_sets_table, app.handler_map[PURGE_FUNCTION])
+    pump.open()
+    stop = threading.Event()
+    _start_thread(resources, lambda: pump.run(stop), "stream-pump", stop.set, 2.0)
 
 
 def banner(url: str) -> str:

@@ -1,31 +1,23 @@
-"""The session-purge Lambda: a thin shell over purge_order, one record at a time."""
+"""The session-purge Lambda: Powertools' batch processing over one record at a time."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
 
-from ..bootstrap import Services
-from ..core.errors import UnknownTenant
-from ..core.policy import PURGE_KEEP_CURRENT
-from .purge import purge_order, sessions_to_keep
+from ..core.purge import PurgeService
+from ..logs import logger
+from .records import purge_order
 
 
-def make_record_handler(services: Callable[[], Services],
-                        log: Any) -> Callable[[dict[str, Any]], int]:
+def make_record_handler(purges: Callable[[], PurgeService]) -> Callable[[dict[str, Any]], int]:
     def purge_for(record: dict[str, Any]) -> int:
         order = purge_order(record)
         if order is None:
             return 0
-        svc = services()
-        try:
-            mode = svc.tenants.policy(order.tenant).purge_mode
-        except UnknownTenant:
-            mode = PURGE_KEEP_CURRENT  # a tenant being deleted: still end its sessions
-        purged = svc.sessions.purge_user(order.tenant, order.username, order.changed_at,
-                                         sessions_to_keep(order, mode))
-        log.info("sessions purged", extra={"tenant": order.tenant, "change": order.change,
-                                           "purged": purged})
+        purged = purges().apply(order)
+        logger.info("sessions purged", extra={"tenant": order.tenant, "change": order.change,
+                                              "purged": purged})
         return purged
 
     return purge_for

@@ -42,6 +42,7 @@ class Stack:
     url: str
     lines: list[str] = field(default_factory=list)
     ready: threading.Event = field(default_factory=threading.Event)
+    reader: threading.Thread | None = None
 
     @classmethod
     def spawn(cls, state_dir: Path) -> Stack:
@@ -51,7 +52,8 @@ class Stack:
                                    env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                                    text=True, start_new_session=True)
         stack = cls(process, f"http://127.0.0.1:{port}")
-        threading.Thread(target=stack._read, daemon=True).start()
+        stack.reader = threading.Thread(target=stack._read, daemon=True)
+        stack.reader.start()
         return stack
 
     def _read(self) -> None:
@@ -95,11 +97,20 @@ class Stack:
         elapsed = time.monotonic() - sent
         with pytest.raises(ProcessLookupError):
             os.killpg(self.process.pid, 0)
+        assert self.reader is not None
+        self.reader.join(timeout=5)  # the output's last lines, read to its end
         return elapsed
 
 
 def _sign_in_and_keep_changing_codes(stack: Stack, stop: threading.Event) -> None:
     """Code-set changes, one after the other: each gives the stream pump a batch."""
+    try:
+        _change_codes_until(stack, stop)
+    except (OSError, ValueError):
+        return  # the stack went away under a request: what the case is about
+
+
+def _change_codes_until(stack: Stack, stop: threading.Event) -> None:
     status, login, _ = stack.call("POST", "/auth/login", {"username": "bob",
                                                           "password": PASSWORD})
     assert status == 200, login
@@ -110,10 +121,7 @@ def _sign_in_and_keep_changing_codes(stack: Stack, stop: threading.Event) -> Non
     session = cookie.split(";", 1)[0]
     stack.call("POST", "/me/backup-codes", cookie=session)
     while not stop.is_set():
-        try:
-            stack.call("POST", "/me/backup-codes/regenerate", {}, cookie=session)
-        except (OSError, ValueError):
-            return  # the stack went away under the request: what this case is about
+        stack.call("POST", "/me/backup-codes/regenerate", {}, cookie=session)
 
 
 def _keep_signing_in(stack: Stack, stop: threading.Event) -> None:

@@ -36,7 +36,14 @@ from unit.fakes import CountingHasher, FakeClock  # tests/ is on sys.path (its c
 
 from functions import crypto
 from functions.api.application import create_app
-from functions.bootstrap import LazyServices, Services, build_operator, build_services
+from functions.bootstrap import (
+    LazyServices,
+    Repositories,
+    Services,
+    build_operator,
+    build_repositories,
+    build_services,
+)
 from functions.operator import Operator
 from functions.settings import Settings
 from functions.store import tables as table_definitions
@@ -122,6 +129,12 @@ def services(settings: Settings, clock: FakeClock, hasher: CountingHasher,
              operator: Operator) -> Services:
     # After build_operator: both bind the models (to the same tables).
     return build_services(settings, hasher=hasher, clock=clock)
+
+
+@pytest.fixture(scope="module")
+def repos(services: Services) -> Repositories:
+    """The repositories under `services`, for tests that look at or set up storage directly."""
+    return build_repositories(services.settings)
 
 
 @dataclass

@@ -9,7 +9,7 @@ import pytest
 from chalice.test import HTTPResponse
 from unit.fakes import CountingHasher
 
-from functions.bootstrap import Services
+from functions.bootstrap import Repositories
 from functions.core.policy import LOCKOUT_CEILING
 from functions.operator import Operator
 
@@ -177,89 +177,89 @@ def expect_locked(api: Api, response: HTTPResponse,
     return answer
 
 
-def failures(services: Services, api: Api) -> int:
-    user = services.users.get(api.tenant, api.user.username)
+def failures(repos: Repositories, api: Api) -> int:
+    user = repos.users.get(api.tenant, api.user.username)
     assert user is not None
     return user.failed_attempts
 
 
-def test_the_threshold_locks_with_retry_after(api: Api, services: Services) -> None:
+def test_the_threshold_locks_with_retry_after(api: Api, repos: Repositories) -> None:
     # GIVEN the default threshold of 10, and 9 failures: each a plain 401
     fail(api, 9)
-    assert failures(services, api) == 9
+    assert failures(repos, api) == 9
     # WHEN the tenth code is wrong
     locking = api.mfa(api.flow(), "backup_code", api.WRONG_CODE)
     # THEN that very answer says the second factor is locked, and for how long
     expect_locked(api, locking, 30)
-    assert failures(services, api) == 10
+    assert failures(repos, api) == 10
     # AND the next attempt, even with the right code, is refused for the rest of the wait
     api.clock.advance(10)
     expect_locked(api, api.mfa(api.flow(), "totp", api.totp_now()), 20)
-    assert failures(services, api) == 10
+    assert failures(repos, api) == 10
 
 
-def test_the_back_off_grows(api: Api, operator: Operator, services: Services) -> None:
+def test_the_back_off_grows(api: Api, operator: Operator, repos: Repositories) -> None:
     operator.set_policy(api.tenant, lockout_threshold=3)
     fail(api, 2)
     # the failure that reaches the threshold locks for 30 s, and each failure after a
     # wait has passed locks for twice as long as the one before, up to an hour
     for count, wait in enumerate((30, 60, 120, 240, 480, 960, 1920, 3600, 3600), start=3):
         expect_locked(api, api.mfa(api.flow(), "backup_code", api.WRONG_CODE), wait)
-        assert failures(services, api) == count
+        assert failures(repos, api) == count
         api.clock.advance(wait - 1)
         # a second before the wait is over even the right code is refused, uncounted
         expect_locked(api, api.mfa(api.flow(), "totp", api.totp_now()), 1)
-        assert failures(services, api) == count
+        assert failures(repos, api) == count
         api.clock.advance(1)
     # and when the wait is over, the right code is accepted again
     assert api.mfa(api.flow(), "totp", api.totp_now()).status_code == 200
-    assert failures(services, api) == 0
+    assert failures(repos, api) == 0
 
 
 def test_a_locked_user_cannot_guess_through_an_old_flow(api: Api, operator: Operator,
-                                                        services: Services) -> None:
+                                                        repos: Repositories) -> None:
     operator.set_policy(api.tenant, lockout_threshold=3)
     old_flow = api.flow()  # opened before the lock, with five attempts unused
     fail(api, 2)
     expect_locked(api, api.mfa(api.flow(), "backup_code", api.WRONG_CODE), 30)
-    counted = services.users.get(api.tenant, api.user.username)
+    counted = repos.users.get(api.tenant, api.user.username)
     api.clock.advance(10)
     expect_locked(api, api.mfa(old_flow, "totp", api.totp_now()), 20)
-    after = services.users.get(api.tenant, api.user.username)
+    after = repos.users.get(api.tenant, api.user.username)
     assert counted is not None and after is not None
     assert after.failed_attempts == counted.failed_attempts == 3
     assert after.locked_until == counted.locked_until
 
 
-def test_success_resets_the_count(api: Api, operator: Operator, services: Services) -> None:
+def test_success_resets_the_count(api: Api, operator: Operator, repos: Repositories) -> None:
     operator.set_policy(api.tenant, lockout_threshold=3)
     fail(api, 2)
     assert api.mfa(api.flow(), "totp", api.totp()).status_code == 200
-    user = services.users.get(api.tenant, api.user.username)
+    user = repos.users.get(api.tenant, api.user.username)
     assert user is not None and user.failed_attempts == 0
     fail(api, 2)  # would be the 4th and 5th failure without the reset
     assert api.mfa(api.flow(), "totp", api.totp()).status_code == 200
 
 
-def test_the_hard_ceiling_of_100_failures(api: Api, services: Services,
+def test_the_hard_ceiling_of_100_failures(api: Api, repos: Repositories,
                                           operator: Operator) -> None:
     # GIVEN 99 consecutive failures, counted through the repository (each attempt's
     # hold ending at once, as if each had been checked and its lock had passed)
     now = api.clock.now()
     for _ in range(LOCKOUT_CEILING - 1):
-        allowed, _user = services.users.reserve_attempt(api.tenant, "alice", now,
+        allowed, _user = repos.users.reserve_attempt(api.tenant, "alice", now,
                                                         lock_from=10, hold_until=now)
         assert allowed
     # WHEN the hundredth code is wrong
     hundredth = api.mfa(api.flow(), "backup_code", api.WRONG_CODE)
     # THEN that very answer is the lock, with no Retry-After: only an operator unlocks
     assert "administrator" in expect_locked(api, hundredth, None)["message"]
-    assert failures(services, api) == LOCKOUT_CEILING
+    assert failures(repos, api) == LOCKOUT_CEILING
     # AND no later attempt is even counted, however long the user waits
     api.clock.advance(7 * 24 * 3600)
     locked = api.mfa(api.flow(), "totp", api.totp())
     assert "administrator" in expect_locked(api, locked, None)["message"]
-    user = services.users.get(api.tenant, "alice")
+    user = repos.users.get(api.tenant, "alice")
     assert user is not None and user.failed_attempts == LOCKOUT_CEILING
     # ... until an operator unlocks the user
     operator.unlock_user(api.tenant, "alice")
@@ -268,7 +268,7 @@ def test_the_hard_ceiling_of_100_failures(api: Api, services: Services,
 
 # Reauthentication and logout --------------------------------------------------------------
 
-def test_reauth_with_the_password(api: Api, services: Services) -> None:
+def test_reauth_with_the_password(api: Api) -> None:
     cookie = api.sign_in()
     api.clock.advance(3600)
     response = api.post("/auth/reauth", {"password": api.user.password}, cookie=cookie)

@@ -10,8 +10,9 @@ import pyotp
 import pytest
 
 from functions import cli
-from functions.bootstrap import build_services
+from functions.bootstrap import build_repositories, build_services
 from functions.core.model import RequestContext
+from functions.core.signin import parse_second_factor
 
 PASSWORD = "a long enough password"  # noqa: S105
 CONTEXT = RequestContext.of("192.0.2.1", "cli-test")
@@ -116,11 +117,12 @@ def test_create_user_with_totp_prints_a_uri_the_app_can_scan(run: Run, stack: An
     assert totp.issuer is not None and "acme" in totp.issuer
     # THEN carol signs in with that password (no trailing newline) and the app's code
     services = build_services(stack.settings)
-    started = services.auth.login("acme", "carol", PASSWORD, CONTEXT)
+    started = services.signin.login("acme", "carol", PASSWORD, CONTEXT)
     assert started.methods == ("totp",) and started.flow_token is not None
-    done = services.auth.second_factor("acme", services.tenants.policy("acme"),
-                                       started.flow_token, "totp", totp.now(), CONTEXT)
-    assert services.auth.resolve_session("acme", done.session_token).username == "carol"
+    done = services.signin.second_factor(
+        "acme", services.tenants.policy("acme"),
+        parse_second_factor(started.flow_token, "totp", totp.now()), CONTEXT)
+    assert services.sessions.resolve("acme", done.session_token).username == "carol"
 
 
 def test_create_user_without_totp(run: Run) -> None:
@@ -183,16 +185,16 @@ def test_unlock_user(run: Run, stack: Any) -> None:
     run("create-tenant", "acme")
     run("create-user", "acme", "grace", "--totp", "--password-stdin", stdin=PASSWORD)
     # GIVEN grace at the hard ceiling of failures, locked
-    services = build_services(stack.settings)
+    users = build_repositories(stack.settings).users
     for _ in range(100):
-        services.users.reserve_attempt("acme", "grace", 0.0, lock_from=10, hold_until=0.0)
-    services.users.lock_until("acme", "grace", 4_000_000_000.0)
-    assert services.users.reserve_attempt("acme", "grace", 1.0, 10, 1.0)[0] is False
+        users.reserve_attempt("acme", "grace", 0.0, lock_from=10, hold_until=0.0)
+    users.lock_until("acme", "grace", 4_000_000_000.0)
+    assert users.reserve_attempt("acme", "grace", 1.0, 10, 1.0)[0] is False
     # WHEN the operator unlocks her
     status, out, _ = run("unlock-user", "acme", "Grace")
     assert status == 0 and "acme/Grace" in out
     # THEN her attempts count from zero again
-    allowed, user = services.users.reserve_attempt("acme", "grace", 1.0, 10, 1.0)
+    allowed, user = users.reserve_attempt("acme", "grace", 1.0, 10, 1.0)
     assert allowed and user is not None
     assert (user.failed_attempts, user.locked_until) == (1, None)
 

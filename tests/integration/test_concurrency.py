@@ -19,9 +19,10 @@ import pytest
 from chalice.app import Chalice
 from chalice.config import Config
 from chalice.local import LocalGateway
+from unit.fakes import CountingHasher
 
-from functions.bootstrap import Services
-from functions.core import codes as code_format
+from functions.bootstrap import Repositories, Services
+from functions.core import code_format
 from functions.core.errors import InvalidCode
 from functions.core.model import RequestContext, Session
 from functions.operator import Operator
@@ -54,7 +55,7 @@ def late(delay: float, call: Callable[..., Any], *args: Any) -> Any:
 
 
 def session_of(api: Api, services: Services, cookie: str) -> Session:
-    return services.auth.resolve_session(api.tenant, cookie.split("=", 1)[1])
+    return services.sessions.resolve(api.tenant, cookie.split("=", 1)[1])
 
 
 def canonical(shown: str) -> str:
@@ -63,8 +64,8 @@ def canonical(shown: str) -> str:
     return value
 
 
-def test_fifty_concurrent_spends_of_one_code_let_exactly_one_in(api: Api, services: Services,
-                                                                operator: Operator) -> None:
+def test_fifty_concurrent_spends_of_one_code_let_exactly_one_in(
+        api: Api, services: Services, repos: Repositories, operator: Operator) -> None:
     # Sets of 5 (the smallest policy), renewed as they run out: moto's cost grows
     # with the item, and 1000 reads of a 20-code set would be most of the time.
     operator.set_policy(api.tenant, code_count=5)
@@ -85,13 +86,13 @@ def test_fifty_concurrent_spends_of_one_code_let_exactly_one_in(api: Api, servic
         assert len(winners) == 1, (round_, Counter(type(o).__name__ for o in outcomes))
         assert all(isinstance(o, InvalidCode) for o in outcomes if not isinstance(o, int))
         assert winners == [4 - round_ % 5]
-        stored = services.code_sets.get(api.tenant, "alice")
+        stored = repos.code_sets.get(api.tenant, "alice")
         assert stored is not None and stored.remaining == 4 - round_ % 5
         assert len(stored.usage) == round_ % 5 + 1  # one use recorded, not fifty
 
 
-def test_a_spend_racing_a_regeneration_never_lets_an_old_code_in(api: Api,
-                                                                 services: Services) -> None:
+def test_a_spend_racing_a_regeneration_never_lets_an_old_code_in(
+        api: Api, services: Services, repos: Repositories) -> None:
     cookie = api.sign_in()
     session = session_of(api, services, cookie)
     policy = services.tenants.policy(api.tenant)
@@ -118,7 +119,7 @@ def test_a_spend_racing_a_regeneration_never_lets_an_old_code_in(api: Api,
         outcomes.update("spent" if isinstance(s, int) else type(s).__name__ for s in spends)
         assert all(isinstance(s, int | InvalidCode) for s in spends), spends
         # THEN the stored set is exactly the new one, untouched by any old spend ...
-        stored = services.code_sets.get(api.tenant, "alice")
+        stored = repos.code_sets.get(api.tenant, "alice")
         assert stored is not None
         assert stored.generation == regenerated.generation
         assert stored.remaining == stored.total == len(regenerated.codes)
@@ -192,15 +193,15 @@ def gateway_mfa(gateway: LocalGateway, path: str, payload: Any) -> tuple[int, An
 
 
 def test_a_burst_of_guesses_gets_no_more_than_the_threshold(
-        api: Api, services: Services, operator: Operator,
-        app_for: Callable[[Services], Chalice]) -> None:
+        api: Api, services: Services, repos: Repositories, hasher: CountingHasher,
+        operator: Operator, app_for: Callable[[Services], Chalice]) -> None:
     # GIVEN a tenant that locks after 3 failures, and four login flows of 5 attempts each
     threshold, burst, flow_count = 3, 20, 4
     operator.set_policy(api.tenant, lockout_threshold=threshold)
     flows = [api.flow() for _ in range(flow_count)]
     gateways = [LocalGateway(app_for(services), Config.create()) for _ in range(burst)]
     path = f"/t/{api.tenant}/api/auth/mfa"
-    verifications = services.hasher.verifications  # type: ignore[attr-defined]
+    verifications = hasher.verifications
     # WHEN 20 wrong codes arrive at once
     results = at_once([partial(gateway_mfa, gateway, path,
                                {"flow": flows[i % flow_count], "method": "backup_code",
@@ -214,7 +215,7 @@ def test_a_burst_of_guesses_gets_no_more_than_the_threshold(
                       for status, answer, retry_after in results)
     assert answers == {(401, "invalid_code", None): threshold - 1,
                        (429, "locked", "30"): burst - threshold + 1}, results
-    assert services.hasher.verifications - verifications == threshold  # type: ignore[attr-defined]
-    user = services.users.get(api.tenant, "alice")
+    assert hasher.verifications - verifications == threshold
+    user = repos.users.get(api.tenant, "alice")
     assert user is not None and user.failed_attempts == threshold
     assert user.locked_until == api.clock.now() + 30

@@ -12,7 +12,7 @@ import pytest
 from unit.fakes import CountingHasher
 
 from functions.bootstrap import Services
-from functions.core import codes as code_format
+from functions.core import code_format
 from functions.core.model import RequestContext
 
 if TYPE_CHECKING:

@@ -12,8 +12,8 @@ import botocore.session
 import pytest
 from unit.fakes import FakeClock
 
-from functions.api.http import logger as service_logger
 from functions.bootstrap import Services
+from functions.logs import logger as service_logger
 from functions.operator import Operator
 from functions.settings import Settings
 from functions.store.secrets import read_lookup_key

@@ -13,7 +13,7 @@ from chalice.test import HTTPResponse
 from jsonschema import Draft202012Validator
 from openapi_spec_validator import validate
 
-from functions.api import http
+from functions.api import errors as api_errors
 from functions.api.application import create_app
 from functions.core import errors
 from functions.operator import Operator
@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from conftest import Api, Demo
 
 
-DOCUMENT = Path(http.__file__).with_name("openapi.json")
+DOCUMENT = Path(api_errors.__file__).with_name("openapi.json")
 METHODS = {"get", "post", "put", "patch", "delete", "head", "options"}
 
 
@@ -97,15 +97,15 @@ def _codes(response: dict[str, Any]) -> list[str]:
 
 def _raised_codes() -> dict[str, int]:
     """Every error code the service can answer with, and its status."""
-    codes = {cls.code: status for cls, status in http.STATUS.items()
+    codes = {cls.code: status for cls, status in api_errors.STATUS.items()
              if cls not in (errors.Conflict, errors.NotFound)}  # the operator's, not the API's
-    api_package = Path(http.__file__).parent
-    source = "".join((api_package / name).read_text() for name in ("http.py", "application.py"))
+    api_package = Path(api_errors.__file__).parent
+    source = "".join(path.read_text() for path in api_package.rglob("*.py"))
     codes |= {code: int(status) for status, code in
               re.findall(r'HttpError\((\d+), "(\w+)"', source)}
     codes |= {code: 415 if code == "unsupported_media_type" else 405
               if code == "method_not_allowed" else 400
-              for code, _ in http._CHALICE_ERRORS.values()}
+              for code, _ in api_errors._CHALICE_ERRORS.values()}
     codes["internal"] = 500
     return codes
 

@@ -14,7 +14,17 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from functions.core.errors import AlreadyEnabled, Conflict, GenerationMismatch, NotEnabled, NotFound
-from functions.core.model import Change, CodeSet, LoginFlow, Session, Tenant, Usage, User
+from functions.core.model import (
+    Change,
+    CodeSet,
+    LoginFlow,
+    Session,
+    SessionSummary,
+    Tenant,
+    Usage,
+    User,
+    UserSummary,
+)
 from functions.core.policy import LOCKOUT_CEILING, TenantPolicy
 from functions.core.ports import (
     Clock,
@@ -76,8 +86,9 @@ class FakeUserRepository:
                 raise Conflict(f"User {user.username} already exists.")
             self.items[(user.tenant, user.username)] = replace(user)
 
-    def list_users(self, tenant: str) -> list[User]:
-        return sorted((replace(u) for (t, _), u in self.items.items() if t == tenant),
+    def list_users(self, tenant: str) -> list[UserSummary]:
+        return sorted((UserSummary(u.username, u.created_at, u.totp_enabled)
+                       for (t, _), u in self.items.items() if t == tenant),
                       key=lambda u: u.username)
 
     def set_password_hash(self, tenant: str, username: str, password_hash: str) -> None:
@@ -214,9 +225,11 @@ class FakeSessionRepository:
     def delete(self, tenant: str, token_hash: str) -> None:
         self.items.pop((tenant, token_hash), None)
 
-    def list_for_user(self, tenant: str, username: str) -> list[Session]:
-        return [replace(s) for (t, _), s in self.items.items()
-                if t == tenant and s.username == username]
+    def list_for_user(self, tenant: str, username: str) -> list[SessionSummary]:
+        return [SessionSummary(token_hash=s.token_hash, session_id=s.session_id,
+                               created_at=s.created_at, last_seen_at=s.last_seen_at,
+                               expires_at=s.expires_at, ip=s.ip, user_agent=s.user_agent)
+                for (t, _), s in self.items.items() if t == tenant and s.username == username]
 
     def purge_user(self, tenant: str, username: str, created_before: float,
                    keep_token_hash: str | None) -> int:

@@ -9,6 +9,7 @@ import pytest
 from world import CONTEXT, PASSWORD, TENANT, USERNAME, World
 
 from functions import crypto
+from functions.api import presenters
 from functions.core.errors import (
     FlowExpired,
     InvalidCode,
@@ -26,20 +27,20 @@ WRONG_CODE = "ABCD-EFGH-JKMN-PQRS"
 
 
 def start(world: World, username: str = USERNAME) -> str:
-    result = world.auth.login(TENANT, username, PASSWORD, CONTEXT)
+    result = world.signin.login(TENANT, username, PASSWORD, CONTEXT)
     assert result.status == "mfa_required" and result.flow_token
     return result.flow_token
 
 
 def guess(world: World, flow: str, code: str = WRONG_CODE, method: str = "backup_code") -> None:
-    world.auth.second_factor(TENANT, world.policy(), flow, method, code, CONTEXT)
+    world.second_factor(flow, method, code)
 
 
 # First factor ---------------------------------------------------------------------------
 
 def test_a_user_with_totp_is_asked_for_it(world: World) -> None:
     world.add_user()
-    result = world.auth.login(TENANT, USERNAME, PASSWORD, CONTEXT)
+    result = world.signin.login(TENANT, USERNAME, PASSWORD, CONTEXT)
     assert (result.status, result.methods, result.session_token) == ("mfa_required",
                                                                      ("totp",), None)
     assert result.flow_token and len(world.flows.items) == 1
@@ -50,22 +51,22 @@ def test_a_user_with_totp_is_asked_for_it(world: World) -> None:
 def test_a_user_with_backup_codes_is_offered_them(world: World) -> None:
     world.add_user()
     world.backup_codes.add(world.signed_in(), world.policy())
-    assert world.auth.login(TENANT, USERNAME, PASSWORD, CONTEXT).methods == ("totp",
+    assert world.signin.login(TENANT, USERNAME, PASSWORD, CONTEXT).methods == ("totp",
                                                                              "backup_code")
 
 
 def test_a_user_without_a_second_factor_is_signed_in_at_once(world: World) -> None:
     world.add_user(totp=False)
-    result = world.auth.login(TENANT, USERNAME, PASSWORD, CONTEXT)
+    result = world.signin.login(TENANT, USERNAME, PASSWORD, CONTEXT)
     assert result.status == "authenticated" and result.session_token
     assert result.flow_token is None and not world.flows.items
-    session = world.auth.resolve_session(TENANT, result.session_token)
+    session = world.sessions_service.resolve(TENANT, result.session_token)
     assert session.username == USERNAME
 
 
 def test_usernames_sign_in_without_regard_to_case(world: World) -> None:
     world.add_user()
-    assert world.auth.login(TENANT, "ALICE", PASSWORD, CONTEXT).status == "mfa_required"
+    assert world.signin.login(TENANT, "ALICE", PASSWORD, CONTEXT).status == "mfa_required"
 
 
 @pytest.mark.parametrize(("username", "password"), [(USERNAME, "wrong password"),
@@ -75,7 +76,7 @@ def test_a_wrong_password_and_an_unknown_user_cost_and_answer_the_same(
     world.add_user()
     before = world.hasher.verifications
     with pytest.raises(InvalidCredentials) as refused:
-        world.auth.login(TENANT, username, password, CONTEXT)
+        world.signin.login(TENANT, username, password, CONTEXT)
     assert refused.value.message == "The username or password is incorrect."
     assert world.hasher.verifications - before == 1
     assert not world.flows.items and not world.sessions.items
@@ -90,7 +91,7 @@ def test_malformed_credentials_are_refused_before_any_hashing(world: World, user
     world.add_user()
     before = world.hasher.verifications
     with pytest.raises(InvalidRequest):
-        world.auth.login(TENANT, username, password, CONTEXT)
+        world.signin.login(TENANT, username, password, CONTEXT)
     assert world.hasher.verifications == before
 
 
@@ -100,9 +101,9 @@ def test_an_outdated_password_hash_is_upgraded_at_sign_in(world: World) -> None:
     stronger = crypto.Argon2Hasher(Argon2Parameters(memory_kib=16, time_cost=1, parallelism=1))
     world.users.create(User(tenant=TENANT, username=USERNAME, password_hash=weak.hash(PASSWORD),
                             created_at=0.0))
-    world.auth._hasher = stronger  # the deployment raised the cost
+    world.signin._hasher = stronger  # the deployment raised the cost
     # WHEN the user signs in THEN the stored hash is redone with today's parameters
-    world.auth.login(TENANT, USERNAME, PASSWORD, CONTEXT)
+    world.signin.login(TENANT, USERNAME, PASSWORD, CONTEXT)
     stored = world.users.get(TENANT, USERNAME)
     assert stored is not None and not stronger.needs_rehash(stored.password_hash)
     assert stronger.verify(stored.password_hash, PASSWORD)
@@ -113,10 +114,9 @@ def test_an_outdated_password_hash_is_upgraded_at_sign_in(world: World) -> None:
 def test_totp_signs_in_and_ends_the_flow(world: World) -> None:
     world.add_user()
     flow = start(world)
-    done = world.auth.second_factor(TENANT, world.policy(), flow, "totp", world.totp_now(),
-                                    CONTEXT)
+    done = world.second_factor(flow, "totp", world.totp_now())
     assert done.backup_codes_remaining is None
-    assert world.auth.resolve_session(TENANT, done.session_token).username == USERNAME
+    assert world.sessions_service.resolve(TENANT, done.session_token).username == USERNAME
     assert not world.flows.items
     with pytest.raises(FlowExpired):
         guess(world, flow)
@@ -126,22 +126,20 @@ def test_a_totp_code_works_once_in_its_window(world: World) -> None:
     # GIVEN a TOTP code used to sign in
     world.add_user()
     code = world.totp_now()
-    world.auth.second_factor(TENANT, world.policy(), start(world), "totp", code, CONTEXT)
+    world.second_factor(start(world), "totp", code)
     # WHEN the same code is replayed within its 30 seconds THEN it is refused
     with pytest.raises(InvalidCode):
-        world.auth.second_factor(TENANT, world.policy(), start(world), "totp", code, CONTEXT)
+        world.second_factor(start(world), "totp", code)
     # ... and so is the previous step's code, which drift would otherwise allow
     previous = pyotp.TOTP(world.totp_secret).at(world.clock.now() - 30)
     with pytest.raises(InvalidCode):
-        world.auth.second_factor(TENANT, world.policy(), start(world), "totp", previous,
-                                 CONTEXT)
+        world.second_factor(start(world), "totp", previous)
 
 
 def test_a_backup_code_signs_in_and_reports_what_is_left(world: World) -> None:
     world.add_user()
     issued = world.backup_codes.add(world.signed_in(), world.policy())
-    done = world.auth.second_factor(TENANT, world.policy(), start(world), "backup_code",
-                                    issued.codes[0].lower(), CONTEXT)
+    done = world.second_factor(start(world), "backup_code", issued.codes[0].lower())
     assert done.backup_codes_remaining == 9
 
 
@@ -170,7 +168,7 @@ def test_a_code_that_cannot_be_one_costs_nothing_and_counts_nothing(world: World
 def test_malformed_second_factor_requests_are_invalid(world: World, flow: object,
                                                       method: object, code: object) -> None:
     with pytest.raises(InvalidRequest):
-        world.auth.second_factor(TENANT, world.policy(), flow, method, code, CONTEXT)
+        world.second_factor(flow, method, code)
 
 
 def test_a_flow_dies_after_five_wrong_codes(world: World) -> None:
@@ -365,17 +363,17 @@ def test_the_hard_ceiling_needs_an_operator(world: World) -> None:
 def test_unknown_and_missing_tokens_are_unauthenticated(world: World) -> None:
     for token in (None, "", "x" * 129, crypto.new_token()):
         with pytest.raises(Unauthenticated):
-            world.auth.resolve_session(TENANT, token)
+            world.sessions_service.resolve(TENANT, token)
 
 
 def test_a_session_is_touched_at_most_once_a_minute(world: World) -> None:
     world.add_user()
     token = world.sign_in_token()
     world.clock.advance(59)
-    world.auth.resolve_session(TENANT, token)
+    world.sessions_service.resolve(TENANT, token)
     assert world.sessions.touches == 0
     world.clock.advance(1)
-    seen = world.auth.resolve_session(TENANT, token)
+    seen = world.sessions_service.resolve(TENANT, token)
     assert world.sessions.touches == 1
     assert seen.last_seen_at == world.clock.now()
 
@@ -385,7 +383,7 @@ def test_an_idle_session_expires(world: World) -> None:
     token = world.sign_in_token()
     world.clock.advance(2 * 3600)
     with pytest.raises(Unauthenticated):
-        world.auth.resolve_session(TENANT, token)
+        world.sessions_service.resolve(TENANT, token)
 
 
 def test_an_active_session_still_ends_at_its_lifetime(world: World) -> None:
@@ -393,10 +391,10 @@ def test_an_active_session_still_ends_at_its_lifetime(world: World) -> None:
     token = world.sign_in_token()
     for _ in range(11):
         world.clock.advance(3600)
-        world.auth.resolve_session(TENANT, token)
+        world.sessions_service.resolve(TENANT, token)
     world.clock.advance(3600)  # twelve hours after it opened
     with pytest.raises(Unauthenticated):
-        world.auth.resolve_session(TENANT, token)
+        world.sessions_service.resolve(TENANT, token)
 
 
 def test_reauthentication_checks_the_password(world: World) -> None:
@@ -404,12 +402,12 @@ def test_reauthentication_checks_the_password(world: World) -> None:
     session = world.signed_in()
     world.clock.advance(600)
     with pytest.raises(InvalidCredentials):
-        world.auth.reauthenticate(session, "wrong password")
+        world.sessions_service.reauthenticate(session, "wrong password")
     with pytest.raises(InvalidRequest):
-        world.auth.reauthenticate(session, None)
+        world.sessions_service.reauthenticate(session, None)
     stored = world.sessions.get(TENANT, session.token_hash)
     assert stored is not None and stored.authenticated_at == session.authenticated_at
-    world.auth.reauthenticate(session, PASSWORD)
+    world.sessions_service.reauthenticate(session, PASSWORD)
     stored = world.sessions.get(TENANT, session.token_hash)
     assert stored is not None and stored.authenticated_at == world.clock.now()
 
@@ -420,19 +418,21 @@ def test_sessions_list_marks_the_current_one_and_ends_only_the_users_own(world: 
     first = world.signed_in()
     second = world.signed_in()
     bobs = world.signed_in("bob")
-    listed = world.auth.list_sessions(second)
-    assert [s["current"] for s in listed] == [True, False]
-    assert {s["id"] for s in listed} == {first.session_id, second.session_id}
+    listed = world.sessions_service.list(second)
+    # most recently seen first; the page's "current" mark is the presenter's
+    assert [s.session_id for s in listed] == [second.session_id, first.session_id]
+    assert [s["current"] for s in presenters.sessions(listed, second)["sessions"]] == [True,
+                                                                                      False]
     with pytest.raises(SessionNotFound):
-        world.auth.end_session(second, bobs.session_id)
+        world.sessions_service.end(second, bobs.session_id)
     assert world.sessions.get(TENANT, bobs.token_hash) is not None
-    world.auth.end_session(second, first.session_id)
+    world.sessions_service.end(second, first.session_id)
     assert world.sessions.get(TENANT, first.token_hash) is None
 
 
 def test_logout_ends_the_session(world: World) -> None:
     world.add_user()
     token = world.sign_in_token()
-    world.auth.logout(world.auth.resolve_session(TENANT, token))
+    world.sessions_service.logout(world.sessions_service.resolve(TENANT, token))
     with pytest.raises(Unauthenticated):
-        world.auth.resolve_session(TENANT, token)
+        world.sessions_service.resolve(TENANT, token)

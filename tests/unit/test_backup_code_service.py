@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from world import CONTEXT, TENANT, USERNAME, World
 
-from functions.core import codes
+from functions.api import presenters
+from functions.core import code_format as codes
 from functions.core.errors import (
     AlreadyEnabled,
     GenerationMismatch,
@@ -13,7 +16,13 @@ from functions.core.errors import (
     NotEnabled,
     ReauthenticationRequired,
 )
+from functions.core.model import Session
 from functions.core.policy import TenantPolicy
+
+
+def status_json(world: World, session: Session) -> dict[str, Any]:
+    """The status as the contract shows it (the presenter's JSON of the core's value)."""
+    return presenters.code_set_status(world.backup_codes.status(session))
 
 
 def spend(world: World, shown: str) -> int:
@@ -87,7 +96,7 @@ def test_a_reauthentication_makes_the_session_fresh_again(world: World) -> None:
     world.add_user()
     session = world.signed_in()
     world.clock.advance(3600)
-    world.auth.reauthenticate(session, "correct horse battery staple")
+    world.sessions_service.reauthenticate(session, "correct horse battery staple")
     refreshed = world.sessions.get(TENANT, session.token_hash)
     assert refreshed is not None
     assert len(world.backup_codes.add(refreshed, world.policy()).codes) == 10
@@ -143,7 +152,7 @@ def test_remove_turns_the_codes_off_and_add_works_again(world: World) -> None:
     session = world.signed_in()
     old = world.backup_codes.add(session, world.policy())
     world.backup_codes.remove(session, world.policy())
-    assert world.backup_codes.status(session)["enabled"] is False
+    assert status_json(world, session)["enabled"] is False
     with pytest.raises(InvalidCode):
         spend(world, old.codes[0])
     again = world.backup_codes.add(session, world.policy())
@@ -202,7 +211,7 @@ def test_spending_records_when_where_and_with_what(world: World) -> None:
     issued = world.backup_codes.add(session, world.policy())
     world.clock.advance(10)
     spend(world, issued.codes[0])
-    status = world.backup_codes.status(session)
+    status = status_json(world, session)
     assert status["remaining"] == 9 and status["total"] == 10
     assert status["usage"] == [{"at": status["last_used_at"], "ip": "192.0.2.10",
                                 "user_agent": "pytest-agent/1.0"}]
@@ -212,11 +221,11 @@ def test_spending_records_when_where_and_with_what(world: World) -> None:
 def test_status_never_shows_codes(world: World) -> None:
     world.add_user()
     session = world.signed_in()
-    off = world.backup_codes.status(session)
+    off = status_json(world, session)
     assert off == {"enabled": False, "total": 0, "remaining": 0, "created_at": None,
                    "last_used_at": None, "generation": None, "usage": []}
     issued = world.backup_codes.add(session, world.policy())
-    on = world.backup_codes.status(session)
+    on = status_json(world, session)
     assert set(on) == set(off)
     assert on["generation"] == issued.generation
     text = repr(on)

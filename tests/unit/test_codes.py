@@ -8,7 +8,7 @@ from collections import Counter
 
 import pytest
 
-from functions.core import codes
+from functions.core import code_format as codes
 
 DISPLAYED = re.compile(r"^[A-Z2-9]{4}-[A-Z2-9]{4}-[A-Z2-9]{4}-[A-Z2-9]{4}$")
 

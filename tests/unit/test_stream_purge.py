@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from functions.stream.purge import PurgeOrder, purge_order, sessions_to_keep
+from functions.core.purge import PurgeOrder, sessions_to_keep
+from functions.stream.records import purge_order
 
 EVENTS = Path(__file__).resolve().parents[1] / "events"
 

@@ -17,10 +17,17 @@ from fakes import (
 )
 
 from functions import crypto
-from functions.core.auth import AuthService, SessionLimits, Tokens
 from functions.core.backup_codes import BackupCodeService
 from functions.core.model import RequestContext, Session, Tenant, User
 from functions.core.policy import TenantPolicy
+from functions.core.sessions import SessionLimits, Sessions, Tokens
+from functions.core.signin import (
+    Authenticated,
+    LoginFlows,
+    SecondFactors,
+    SignIn,
+    parse_second_factor,
+)
 from functions.core.tenants import TenantDirectory
 from functions.settings import Argon2Parameters
 
@@ -45,7 +52,8 @@ class World:
     hasher: CountingHasher
     tagger: crypto.HmacTagger
     backup_codes: BackupCodeService
-    auth: AuthService
+    signin: SignIn
+    sessions_service: Sessions
     directory: TenantDirectory
     totp_secret: str
 
@@ -64,17 +72,21 @@ class World:
 
     def sign_in_token(self, username: str = USERNAME) -> str:
         """A session token, through the password and (when the user has one) TOTP."""
-        result = self.auth.login(TENANT, username, PASSWORD, CONTEXT)
+        result = self.signin.login(TENANT, username, PASSWORD, CONTEXT)
         if result.status == "authenticated":
             assert result.session_token is not None
             return result.session_token
         assert result.flow_token is not None
         self.clock.advance(30)  # a fresh TOTP step: a used one is refused
-        return self.auth.second_factor(TENANT, self.policy(), result.flow_token, "totp",
-                                       self.totp_now(), CONTEXT).session_token
+        return self.second_factor(result.flow_token, "totp", self.totp_now()).session_token
+
+    def second_factor(self, flow: object, method: object, code: object) -> Authenticated:
+        """The second step as the API takes it: the raw input parsed, then checked."""
+        return self.signin.second_factor(TENANT, self.policy(),
+                                         parse_second_factor(flow, method, code), CONTEXT)
 
     def signed_in(self, username: str = USERNAME) -> Session:
-        return self.auth.resolve_session(TENANT, self.sign_in_token(username))
+        return self.sessions_service.resolve(TENANT, self.sign_in_token(username))
 
 
 def build_world(argon2: crypto.Argon2Hasher) -> World:
@@ -85,11 +97,14 @@ def build_world(argon2: crypto.Argon2Hasher) -> World:
     hasher = CountingHasher(argon2)
     tagger = crypto.HmacTagger(secrets.token_bytes(32))
     backup_codes = BackupCodeService(code_sets, hasher, tagger, clock, new_generation=crypto.new_id)
-    auth = AuthService(users, code_sets, sessions, flows, backup_codes, hasher, crypto.Totp(),
-                       Tokens(crypto.new_token, crypto.token_hash, crypto.new_id), clock, LIMITS)
+    tokens = Tokens(crypto.new_token, crypto.token_hash, crypto.new_id)
+    sessions_service = Sessions(sessions, users, hasher, tokens, clock, LIMITS)
+    signin = SignIn(users, LoginFlows(flows, tokens, clock, LIMITS),
+                    SecondFactors(users, code_sets, backup_codes, crypto.Totp()), hasher,
+                    sessions_service, clock)
     tenants.create(Tenant(TENANT, "Acme", clock.now()), TenantPolicy())
     return World(clock=clock, tenants=tenants, users=users, code_sets=code_sets,
                  sessions=sessions, flows=flows, hasher=hasher, tagger=tagger,
-                 backup_codes=backup_codes, auth=auth,
+                 backup_codes=backup_codes, signin=signin, sessions_service=sessions_service,
                  directory=TenantDirectory(tenants, clock, 30.0),
                  totp_secret=pyotp.random_base32())

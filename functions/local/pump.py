@@ -56,8 +56,9 @@ def lambda_record(record: dict[str, Any], stream_arn: str) -> dict[str, Any]:
 
 
 class StreamPump:
-    def __init__(self, dynamodb: Any, streams: Any, table_name: str, handler: Handler,
-                 batch_size: int = 100, max_attempts: int = 4,
+    # The last three are the event source mapping's own settings, keyword-only.
+    def __init__(self, dynamodb: Any, streams: Any, table_name: str,  # noqa: PLR0913
+                 handler: Handler, *, batch_size: int = 100, max_attempts: int = 4,
                  retry_delay_seconds: float = 0.2) -> None:
         self._dynamodb = dynamodb
         self._streams = streams

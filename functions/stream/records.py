@@ -1,4 +1,4 @@
-"""Which sessions a code-set stream record ends: a pure function of the record.
+"""Reading the code-set table's stream records: which purge a record asks for.
 
 Every change a user makes to the codes (add, regenerate, remove) gets a new
 generation; spending a code does not. So a record purges exactly when the
@@ -7,21 +7,9 @@ generation moved, or the item appeared or vanished.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
-from ..core.policy import PURGE_ALL
-
-
-@dataclass(frozen=True)
-class PurgeOrder:
-    tenant: str
-    username: str
-    # Sessions opened after this instant are never purged by this record, so a
-    # record delivered twice or late cannot end a later sign-in.
-    changed_at: float
-    keep_session: str | None  # token hash of the session that made the change
-    change: str
+from ..core.purge import PurgeOrder
 
 
 def _value(image: dict[str, Any] | None, name: str) -> Any:
@@ -54,8 +42,3 @@ def purge_order(record: dict[str, Any]) -> PurgeOrder | None:
     return PurgeOrder(tenant=_value(new, "tenant"), username=_value(new, "username"),
                       changed_at=_value(new, "changed_at"),
                       keep_session=_value(new, "changed_by"), change=_value(new, "change"))
-
-
-def sessions_to_keep(order: PurgeOrder, purge_mode: str) -> str | None:
-    """The tenant decides whether the session that made the change survives it."""
-    return None if purge_mode == PURGE_ALL else order.keep_session

@@ -1,0 +1,94 @@
+"""Domain errors as the contract's JSON answers, and one log line per request."""
+
+from __future__ import annotations
+
+import functools
+import json
+import time
+from collections.abc import Callable
+from typing import Any
+
+from chalice.app import Response
+
+from ..core import errors
+from ..logs import logger
+from .http import HttpError, json_response
+
+# Domain error -> HTTP status: the one table that translates the core's errors.
+# tests/unit/test_architecture.py proves every domain error is in it.
+STATUS: dict[type[errors.DomainError], int] = {
+    errors.InvalidRequest: 400,
+    errors.UnknownTenant: 404,
+    errors.InvalidCredentials: 401,
+    errors.InvalidCode: 401,
+    errors.FlowExpired: 401,
+    errors.Unauthenticated: 401,
+    errors.ReauthenticationRequired: 403,
+    errors.Locked: 429,
+    errors.AlreadyEnabled: 409,
+    errors.GenerationMismatch: 409,
+    errors.Conflict: 409,
+    errors.NotEnabled: 404,
+    errors.SessionNotFound: 404,
+    errors.NotFound: 404,
+}
+
+
+def error_response(error: errors.DomainError) -> Response:
+    status = error.status if isinstance(error, HttpError) else STATUS[type(error)]
+    headers = {}
+    if isinstance(error, errors.Locked) and error.retry_after is not None:
+        headers["Retry-After"] = str(error.retry_after)
+    return json_response({"error": error.code, "message": error.message}, status, headers)
+
+
+# Chalice's own refusals (before a route runs) in the contract's words.
+_CHALICE_ERRORS = {
+    "UnsupportedMediaType": ("unsupported_media_type", "Send the body as application/json."),
+    "MethodNotAllowedError": ("method_not_allowed", "This route does not take that method."),
+    "BadRequestError": ("invalid_request", "The request is not valid."),
+}
+
+
+def uniform_error(response: Response) -> Response:
+    """Rewrite Chalice's {"Code", "Message"} errors as {"error", "message"}."""
+    if response.status_code < 400 or not isinstance(response.body, dict | str):
+        return response
+    try:
+        body = json.loads(response.body) if isinstance(response.body, str) else response.body
+    except ValueError:
+        return response
+    if not isinstance(body, dict) or "Code" not in body:
+        return response
+    code, message = _CHALICE_ERRORS.get(body["Code"], ("internal", "Something went wrong."))
+    replaced = json_response({"error": code, "message": message}, response.status_code)
+    replaced.headers = {**response.headers, **replaced.headers}
+    return replaced
+
+
+def handles_errors(route: Callable[..., Response]) -> Callable[..., Response]:
+    """Turn domain errors into JSON answers and log one line per request."""
+
+    @functools.wraps(route)
+    def wrapper(*args: Any, **kwargs: Any) -> Response:
+        started = time.perf_counter()
+        outcome = "ok"
+        try:
+            response = route(*args, **kwargs)
+        except errors.DomainError as error:
+            outcome = error.code
+            response = error_response(error)
+        except Exception:
+            # Never a trace to the client; the log has it (and no secrets: the
+            # core never puts codes, passwords or tokens in exception messages).
+            logger.exception("unhandled error", extra={"route": route.__name__})
+            outcome = "internal"
+            response = json_response({"error": "internal",
+                                      "message": "Something went wrong. Try again."}, 500)
+        logger.info("request", extra={
+            "route": route.__name__, "tenant": kwargs.get("tenant"),
+            "status": response.status_code, "outcome": outcome,
+            "ms": round((time.perf_counter() - started) * 1000, 1)})
+        return response
+
+    return wrapper

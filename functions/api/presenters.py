@@ -1,0 +1,52 @@
+"""Domain values as the contract's JSON (DESIGN.md, "HTTP contract"): names and ISO times."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from ..core.model import CodeSetStatus, IssuedCodes, Profile, Session, SessionSummary
+from ..core.signin import LoginResult
+
+
+def iso(ts: float | None) -> str | None:
+    """Times leave the service as ISO 8601 UTC strings: 2026-11-27T18:01:38Z."""
+    if ts is None:
+        return None
+    return datetime.fromtimestamp(ts, UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+
+
+def login_result(result: LoginResult) -> dict[str, Any]:
+    if result.session_token is not None:
+        return {"status": result.status}
+    return {"status": result.status, "flow": result.flow_token, "methods": list(result.methods)}
+
+
+def authenticated(backup_codes_remaining: int | None) -> dict[str, Any]:
+    return {"status": "authenticated", "backup_codes_remaining": backup_codes_remaining}
+
+
+def profile(found: Profile) -> dict[str, Any]:
+    return {"username": found.username, "tenant": found.tenant,
+            "factors": {"totp": found.totp, "backup_codes": found.backup_codes}}
+
+
+def code_set_status(status: CodeSetStatus) -> dict[str, Any]:
+    return {"enabled": status.enabled, "total": status.total, "remaining": status.remaining,
+            "created_at": iso(status.created_at), "last_used_at": iso(status.last_used_at),
+            "generation": status.generation,
+            "usage": [{"at": iso(u.at), "ip": u.ip, "user_agent": u.user_agent}
+                      for u in status.usage]}
+
+
+def issued_codes(issued: IssuedCodes) -> dict[str, Any]:
+    return {"codes": issued.codes, "created_at": iso(issued.created_at),
+            "generation": issued.generation}
+
+
+def sessions(found: list[SessionSummary], current: Session) -> dict[str, Any]:
+    return {"sessions": [
+        {"id": s.session_id, "created_at": iso(s.created_at),
+         "last_seen_at": iso(s.last_seen_at), "ip": s.ip, "user_agent": s.user_agent,
+         "current": s.session_id == current.session_id}
+        for s in found]}

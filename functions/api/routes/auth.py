@@ -1,0 +1,50 @@
+"""Signing in and out: /auth/login, /auth/mfa, /auth/reauth, /auth/logout."""
+
+from __future__ import annotations
+
+import contextlib
+
+from chalice.app import Response
+
+from ...core.errors import Unauthenticated
+from ...core.signin import parse_second_factor
+from .. import presenters
+from ..http import json_response
+from ..routing import Call, Route
+
+
+def login(call: Call) -> Response:
+    body = call.json()
+    result = call.services.signin.login(call.tenant, body.get("username"), body.get("password"),
+                                        call.context)
+    response = json_response(presenters.login_result(result))
+    if result.session_token is not None:
+        return call.with_session_cookie(response, result.session_token)
+    return response
+
+
+def second_factor(call: Call) -> Response:
+    body = call.json()
+    attempt = parse_second_factor(body.get("flow"), body.get("method"), body.get("code"))
+    done = call.services.signin.second_factor(call.tenant, call.policy, attempt, call.context)
+    return call.with_session_cookie(
+        json_response(presenters.authenticated(done.backup_codes_remaining)), done.session_token)
+
+
+def reauthenticate(call: Call) -> Response:
+    call.services.sessions.reauthenticate(call.session, call.json().get("password"))
+    return json_response({"status": "authenticated"})
+
+
+def logout(call: Call) -> Response:
+    with contextlib.suppress(Unauthenticated):  # signing out twice is not an error
+        call.services.sessions.logout(call.session)
+    return call.with_session_cookie(json_response(None, 204), "")
+
+
+ROUTES = [
+    Route("POST", "/auth/login", login, signed_in=False),
+    Route("POST", "/auth/mfa", second_factor, signed_in=False),
+    Route("POST", "/auth/reauth", reauthenticate),
+    Route("POST", "/auth/logout", logout, signed_in=False),
+]

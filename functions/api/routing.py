@@ -1,0 +1,104 @@
+"""The route preamble, declared once: tenant, CSRF, session, then the route's own few lines.
+
+Every route of a tenant's API is a plain function of a `Call` listed in a
+`Route`; `register` puts each behind the same preamble and the same error
+handling, so a new route cannot forget the CSRF check or the tenant check.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Any
+
+from chalice.app import Chalice, Request, Response
+
+from ..bootstrap import Services
+from ..core.model import RequestContext, Session
+from ..core.policy import TenantPolicy
+from .errors import handles_errors
+from .http import cookie_name, read_cookie, read_json, request_context, require_xhr, session_cookie
+
+TENANT_PREFIX = "/t/{tenant}"
+API_PREFIX = f"{TENANT_PREFIX}/api"
+
+
+@dataclass
+class Call:
+    """One request to a tenant's API, its tenant known to exist."""
+
+    tenant: str
+    policy: TenantPolicy
+    request: Request
+    services: Services
+    _session: Session | None = None
+
+    @property
+    def session(self) -> Session:
+        """The signed-in session (routes declared `signed_in` always have one)."""
+        if self._session is None:
+            self._session = self.services.sessions.resolve(self.tenant, self.session_token)
+        return self._session
+
+    @property
+    def session_token(self) -> str | None:
+        return read_cookie(self.request, self._cookie_name)
+
+    def json(self, *, required: bool = True) -> dict[str, Any]:
+        return read_json(self.request, required=required)
+
+    @cached_property
+    def context(self) -> RequestContext:
+        return request_context(self.request, self.services.settings.client_ip_header)
+
+    def with_session_cookie(self, response: Response, token: str) -> Response:
+        """The answer, setting (or, with an empty token, clearing) the session cookie."""
+        settings = self.services.settings
+        max_age = settings.session_lifetime_seconds if token else 0
+        response.headers["Set-Cookie"] = session_cookie(self._cookie_name, token, max_age,
+                                                        settings.secure_cookies)
+        return response
+
+    @property
+    def _cookie_name(self) -> str:
+        return cookie_name(self.tenant, self.services.settings.secure_cookies)
+
+
+View = Callable[..., Response]
+
+
+@dataclass(frozen=True)
+class Route:
+    method: str
+    path: str  # under /t/{tenant}/api
+    view: View
+    signed_in: bool = True
+    # State-changing calls from the page must carry X-Requested-With (DESIGN.md).
+    csrf: bool | None = None  # None: every method but GET
+
+    @property
+    def checks_csrf(self) -> bool:
+        return self.method != "GET" if self.csrf is None else self.csrf
+
+
+def register(app: Chalice, routes: Iterable[Route], services: Callable[[], Services]) -> None:
+    for route in routes:
+        app.route(f"{API_PREFIX}{route.path}", methods=[route.method])(
+            handles_errors(_with_preamble(app, route, services)))
+
+
+def _with_preamble(app: Chalice, route: Route, services: Callable[[], Services]) -> View:
+    def handle(tenant: str, **params: str) -> Response:
+        request = app.current_request
+        assert request is not None  # Chalice sets it for every route call
+        if route.checks_csrf:
+            require_xhr(request)
+        found = services()
+        call = Call(tenant, found.tenants.policy(tenant), request, found)
+        if route.signed_in:
+            _ = call.session  # resolved before the route runs: 401 if there is none
+        return route.view(call, **params)
+
+    handle.__name__ = route.view.__name__
+    return handle

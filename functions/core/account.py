@@ -1,0 +1,22 @@
+"""What the signed-in user sees of themselves."""
+
+from __future__ import annotations
+
+from .errors import Unauthenticated
+from .model import Profile, Session
+from .ports import CodeSetRepository, UserRepository
+from .signin import METHOD_BACKUP_CODE, METHOD_TOTP, methods_of
+
+
+class Account:
+    def __init__(self, users: UserRepository, code_sets: CodeSetRepository) -> None:
+        self._users = users
+        self._code_sets = code_sets
+
+    def profile(self, session: Session) -> Profile:
+        user = self._users.get(session.tenant, session.username)
+        if user is None:  # deleted while signed in
+            raise Unauthenticated()
+        methods = methods_of(user, self._code_sets.get(session.tenant, session.username))
+        return Profile(username=user.username, tenant=session.tenant,
+                       totp=METHOD_TOTP in methods, backup_codes=METHOD_BACKUP_CODE in methods)
