@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 from . import crypto
@@ -13,15 +14,16 @@ from .core.backup_codes import BackupCodeService
 from .core.ports import Clock, Hasher
 from .core.purge import PurgeService
 from .core.sessions import SessionLimits, Sessions, Tokens
-from .core.signin import LoginFlows, SecondFactors, SignIn
+from .core.signin import LoginFlows, SecondFactors, SignIn, SignInParts
 from .core.tenants import TenantDirectory
 from .operator import Operator
 from .settings import Settings
-from .store.models import bind_models
+from .store.models import UserModel, bind_models
 from .store.repositories import (
     DynamoCodeSetRepository,
-    DynamoLoginFlowRepository,
+    DynamoPasswordAttemptRepository,
     DynamoSessionRepository,
+    DynamoSignInStore,
     DynamoTenantRepository,
     DynamoUserRepository,
 )
@@ -39,16 +41,35 @@ class Repositories:
 
     tenants: DynamoTenantRepository
     users: DynamoUserRepository
+    password_attempts: DynamoPasswordAttemptRepository
     code_sets: DynamoCodeSetRepository
     sessions: DynamoSessionRepository
-    login_flows: DynamoLoginFlowRepository
+    signin: DynamoSignInStore
+
+
+# The sign-in step reads the user and the code set at once: two requests in flight
+# per request at most, so a small pool per container does.
+_PARALLEL = ThreadPoolExecutor(max_workers=4, thread_name_prefix="dynamodb")
 
 
 def build_repositories(settings: Settings) -> Repositories:
     bind_models(settings)
+    # Transactions go through the connection (and so the botocore client) the users'
+    # model already has; one per container.
+    connection = UserModel._get_connection().connection
+    code_sets = DynamoCodeSetRepository(connection)
     return Repositories(DynamoTenantRepository(), DynamoUserRepository(),
-                        DynamoCodeSetRepository(), DynamoSessionRepository(),
-                        DynamoLoginFlowRepository())
+                        DynamoPasswordAttemptRepository(), code_sets,
+                        DynamoSessionRepository(connection),
+                        DynamoSignInStore(connection, code_sets, _PARALLEL))
+
+
+def lookup_keys(settings: Settings, key: bytes | None = None) -> crypto.KeyRing:
+    """The lookup-tag key ring: SSM's versions of the parameter, or a given key."""
+    if key is not None:
+        return crypto.KeyRing.fixed(key)
+    return crypto.KeyRing(lambda version: read_lookup_key(
+        settings.lookup_key_parameter, settings.region, settings.ssm_endpoint, version))
 
 
 @dataclass(frozen=True)
@@ -68,9 +89,7 @@ def build_services(settings: Settings, lookup_key: bytes | None = None,
                    hasher: Hasher | None = None, clock: Clock | None = None) -> Services:
     """Wire the service; the lookup key is read from SSM (on first use) unless given."""
     stores = build_repositories(settings)
-    key: bytes | Callable[[], bytes] = lookup_key if lookup_key is not None else (
-        lambda: read_lookup_key(settings.lookup_key_parameter, settings.region,
-                                settings.ssm_endpoint))
+    keys = lookup_keys(settings, lookup_key)
     clock = clock or SystemClock()
     hasher = hasher or crypto.Argon2Hasher(settings.argon2)
     tokens = Tokens(crypto.new_token, crypto.token_hash, crypto.new_id)
@@ -79,12 +98,14 @@ def build_services(settings: Settings, lookup_key: bytes | None = None,
                            flow_seconds=settings.login_flow_seconds,
                            flow_max_attempts=settings.login_flow_max_attempts)
     tenants = TenantDirectory(stores.tenants, clock, settings.tenant_cache_seconds)
-    backup_codes = BackupCodeService(stores.code_sets, hasher, crypto.HmacTagger(key), clock,
+    backup_codes = BackupCodeService(stores.code_sets, hasher, crypto.HmacTagger(keys), clock,
                                      new_generation=crypto.new_id)
     sessions = Sessions(stores.sessions, stores.users, hasher, tokens, clock, limits)
-    factors = SecondFactors(stores.users, stores.code_sets, backup_codes, crypto.Totp())
-    signin = SignIn(stores.users, LoginFlows(stores.login_flows, tokens, clock, limits), factors,
-                    hasher, sessions, clock)
+    signin = SignIn(SignInParts(
+        users=stores.users, passwords=stores.password_attempts, store=stores.signin,
+        flows=LoginFlows(crypto.TokenSigner(keys), crypto.new_id, clock, limits),
+        factors=SecondFactors(stores.code_sets, backup_codes, crypto.Totp(), crypto.new_id),
+        hasher=hasher, sessions=sessions, clock=clock, new_id=crypto.new_id))
     return Services(settings=settings, tenants=tenants, signin=signin, sessions=sessions,
                     account=Account(stores.users, stores.code_sets), backup_codes=backup_codes,
                     purges=PurgeService(tenants, stores.sessions))

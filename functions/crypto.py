@@ -5,12 +5,15 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import json
 import os
 import secrets
 import threading
+import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from functools import cached_property
+from typing import Any
 
 import pyotp
 from argon2 import PasswordHasher, Type
@@ -58,36 +61,124 @@ class Argon2Hasher:
         self.verify(self.dummy_hash, secret)
 
 
-class HmacTagger:
-    """HMAC-SHA256 lookup tags under a key held outside the tables.
+# Where a key version comes from: (version, key) for a version, or for the current
+# one when asked for None (SSM Parameter Store's parameter versions, in AWS).
+KeySource = Callable[[int | None], tuple[int, bytes]]
+MIN_KEY_BYTES = 32
 
-    The key is fetched on first use, once: a function that never tags (the
-    session purge) never reads it, and its role is not allowed to.
+
+class KeyRing:
+    """The lookup-tag key, by version.
+
+    A version never changes, so each is read once; which version is current is
+    read again every `refresh_seconds`, so a rotation reaches running containers
+    without a redeploy. Nothing is read until first needed: a function that never
+    tags (the session purge) never reads the key, and its role is not allowed to.
     """
 
-    def __init__(self, key: bytes | Callable[[], bytes]) -> None:
-        self._source = key if callable(key) else (lambda: key)
-        self._key: bytes | None = None
+    def __init__(self, source: KeySource, refresh_seconds: float = 600.0,
+                 monotonic: Callable[[], float] = time.monotonic) -> None:
+        self._source = source
+        self._refresh_seconds = refresh_seconds
+        self._monotonic = monotonic
+        self._versions: dict[int, bytes] = {}
+        self._current: tuple[int, float] | None = None  # (version, read at)
         self._lock = threading.Lock()
-        if not callable(key):
-            self._load()
 
-    def _load(self) -> bytes:
-        with self._lock:
-            if self._key is None:
-                key = self._source()
-                if len(key) < 32:
-                    raise ValueError("The lookup-tag key must be at least 32 bytes.")
-                self._key = key
-            return self._key
+    @classmethod
+    def fixed(cls, key: bytes, version: int = 1) -> KeyRing:
+        """One key, one version: tests and tools that hold the key themselves."""
+        return cls(lambda asked: (version, key))
 
-    def tag(self, *parts: str) -> str:
-        key = self._key if self._key is not None else self._load()
+    def current(self) -> tuple[int, bytes]:
+        now = self._monotonic()
+        current = self._current
+        if current is None or now - current[1] >= self._refresh_seconds:
+            with self._lock:
+                version, key = self._source(None)
+                self._versions[version] = _checked_key(key)
+                self._current = current = (version, now)
+        return current[0], self._versions[current[0]]
+
+    def get(self, version: int) -> bytes:
+        """The key of `version`; LookupError when there is no such version."""
+        found = self._versions.get(version)
+        if found is None:
+            if not 0 < version <= self.current()[0]:
+                raise LookupError(f"No key version {version}.")
+            with self._lock:
+                read_version, key = self._source(version)
+                if read_version != version:
+                    raise LookupError(f"Asked for key version {version}, got {read_version}.")
+                found = self._versions[version] = _checked_key(key)
+        return found
+
+
+def _checked_key(key: bytes) -> bytes:
+    if len(key) < MIN_KEY_BYTES:
+        raise ValueError(f"The lookup-tag key must be at least {MIN_KEY_BYTES} bytes.")
+    return key
+
+
+class HmacTagger:
+    """HMAC-SHA256 lookup tags under a versioned key held outside the tables."""
+
+    def __init__(self, keys: KeyRing) -> None:
+        self._keys = keys
+
+    def current_version(self) -> int:
+        return self._keys.current()[0]
+
+    def tag(self, version: int, *parts: str) -> str:
         # NUL cannot occur in tenant ids, usernames, generations or codes, so
         # the joined message is unambiguous.
         message = "\x00".join(parts).encode()
-        digest = hmac.new(key, message, hashlib.sha256).digest()[:16]
-        return base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
+        digest = hmac.new(self._keys.get(version), message, hashlib.sha256).digest()[:16]
+        return _b64(digest)
+
+
+class TokenSigner:
+    """Tokens the service hands out and reads back itself (a login flow between its
+    two steps): claims in JSON, HMAC-SHA256 under a key derived from the lookup-tag
+    key's version named in the token, so a rotation keeps tokens in flight valid."""
+
+    PREFIX = "v1"
+    _DERIVATION = b"backup-codes/signed-token/v1"
+
+    def __init__(self, keys: KeyRing) -> None:
+        self._keys = keys
+
+    def sign(self, claims: dict[str, Any]) -> str:
+        version, key = self._keys.current()
+        body = f"{self.PREFIX}.{version}.{_b64(json.dumps(claims, separators=(',', ':')).encode())}"
+        return f"{body}.{_b64(self._mac(key, body))}"
+
+    def verify(self, token: str) -> dict[str, Any] | None:
+        """The claims of a token this service signed, else None (never an exception)."""
+        parts = token.split(".")
+        if len(parts) != 4 or parts[0] != self.PREFIX or not parts[1].isdigit():
+            return None
+        body = ".".join(parts[:3])
+        try:
+            key = self._keys.get(int(parts[1]))
+        except (ValueError, LookupError):
+            return None
+        if not hmac.compare_digest(_b64(self._mac(key, body)), parts[3]):
+            return None
+        claims = json.loads(_unb64(parts[2]))
+        return claims if isinstance(claims, dict) else None
+
+    def _mac(self, key: bytes, body: str) -> bytes:
+        derived = hmac.new(key, self._DERIVATION, hashlib.sha256).digest()
+        return hmac.new(derived, body.encode(), hashlib.sha256).digest()
+
+
+def _b64(raw: bytes) -> str:
+    return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
+
+
+def _unb64(text: str) -> bytes:
+    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
 
 
 def new_token() -> str:

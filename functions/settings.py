@@ -22,7 +22,7 @@ class Settings:
     users_table: str
     code_sets_table: str
     sessions_table: str
-    login_flows_table: str
+    transient_table: str
     lookup_key_parameter: str
     region: str
     dynamodb_endpoint: str | None
@@ -36,7 +36,8 @@ class Settings:
     tenant_cache_seconds: float
     client_ip_header: str | None
     code_sets_stream_arn: str
-    origin_secret: str | None
+    # During a rotation CloudFront may send either: both are accepted.
+    origin_secrets: tuple[str, ...]
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -49,7 +50,7 @@ class Settings:
             users_table=env.get("USERS_TABLE", f"{prefix}-users"),
             code_sets_table=env.get("CODE_SETS_TABLE", f"{prefix}-code-sets"),
             sessions_table=env.get("SESSIONS_TABLE", f"{prefix}-sessions"),
-            login_flows_table=env.get("LOGIN_FLOWS_TABLE", f"{prefix}-login-flows"),
+            transient_table=env.get("TRANSIENT_TABLE", f"{prefix}-transient"),
             lookup_key_parameter=env.get("LOOKUP_KEY_PARAMETER", "/backup-codes/lookup-key"),
             region=region,
             dynamodb_endpoint=env.get("DYNAMODB_ENDPOINT") or None,
@@ -71,7 +72,9 @@ class Settings:
             # Set in AWS: CloudFront sends it with every API request, so a caller of
             # API Gateway's own address (past CloudFront, its WAF and its viewer
             # address header) is refused.
-            origin_secret=env.get("ORIGIN_SECRET") or None,
+            origin_secrets=tuple(secret for secret in (env.get("ORIGIN_SECRET"),
+                                                       env.get("ORIGIN_SECRET_PREVIOUS"))
+                                 if secret),
             code_sets_stream_arn=env.get("CODE_SETS_STREAM_ARN")
             or f"arn:aws:dynamodb:{region}:000000000000:table/"
             f"{prefix}-code-sets/stream/1970-01-01T00:00:00.000",

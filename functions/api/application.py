@@ -24,7 +24,7 @@ def create_app(services: LazyServices | None = None,
     settings = settings or Settings.from_env()
     services = services or LazyServices(lambda: build_services(settings))
     app = Chalice(app_name=APP_NAME)
-    register(app, ROUTES, services)
+    register(app, ROUTES, services, settings)
     purge_record = make_record_handler(lambda: services().purges)
 
     # Chalice wants a stream ARN when the app is defined; in AWS the event source
@@ -36,7 +36,7 @@ def create_app(services: LazyServices | None = None,
 
     @app.middleware("http")
     def contract_errors(request: Request, get_response: Callable[[Request], Response]) -> Response:
-        if not from_trusted_origin(request, settings.origin_secret):
+        if not from_trusted_origin(request, settings.origin_secrets):
             return error_response(HttpError(403, "forbidden",
                                             "Use the service's own address."))
         return uniform_error(get_response(request))

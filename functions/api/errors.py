@@ -13,6 +13,7 @@ from chalice.app import Response
 from ..core import errors
 from ..logs import logger
 from .http import HttpError, json_response
+from .overload import RETRY_AFTER_OVERLOAD_SECONDS, overloaded
 
 # Domain error -> HTTP status: the one table that translates the core's errors.
 # tests/unit/test_architecture.py proves every domain error is in it.
@@ -66,6 +67,21 @@ def uniform_error(response: Response) -> Response:
     return replaced
 
 
+def _failure_response(route: str, error: Exception) -> tuple[str, Response]:
+    if overloaded(error):
+        # Throttling that outlasted botocore's retries: "try again shortly", which
+        # the page and a tenant's client can tell from a bug.
+        logger.warning("overloaded", extra={"route": route, "error": type(error).__name__})
+        return "unavailable", json_response(
+            {"error": "unavailable", "message": "The service is busy. Try again in a moment."},
+            503, {"Retry-After": str(RETRY_AFTER_OVERLOAD_SECONDS)})
+    # Never a trace to the client; the log has it (and no secrets: the core never
+    # puts codes, passwords or tokens in exception messages).
+    logger.exception("unhandled error", extra={"route": route})
+    return "internal", json_response({"error": "internal",
+                                      "message": "Something went wrong. Try again."}, 500)
+
+
 def handles_errors(route: Callable[..., Response]) -> Callable[..., Response]:
     """Turn domain errors into JSON answers and log one line per request."""
 
@@ -78,13 +94,8 @@ def handles_errors(route: Callable[..., Response]) -> Callable[..., Response]:
         except errors.DomainError as error:
             outcome = error.code
             response = error_response(error)
-        except Exception:
-            # Never a trace to the client; the log has it (and no secrets: the
-            # core never puts codes, passwords or tokens in exception messages).
-            logger.exception("unhandled error", extra={"route": route.__name__})
-            outcome = "internal"
-            response = json_response({"error": "internal",
-                                      "message": "Something went wrong. Try again."}, 500)
+        except Exception as error:  # noqa: BLE001 - every failure gets the contract's answer
+            outcome, response = _failure_response(route.__name__, error)
         logger.info("request", extra={
             "route": route.__name__, "tenant": kwargs.get("tenant"),
             "status": response.status_code, "outcome": outcome,

@@ -31,12 +31,15 @@ def json_response(body: Any, status: int = 200, headers: dict[str, str] | None =
                     headers={"Content-Type": "application/json", **NO_STORE, **(headers or {})})
 
 
-def from_trusted_origin(request: Request, secret: str | None) -> bool:
-    """True when no origin secret is set (local), or the request carries it."""
-    if secret is None:
+def from_trusted_origin(request: Request, secrets: tuple[str, ...]) -> bool:
+    """True when no origin secret is set (local), or the request carries one of them
+    (two during a rotation, while CloudFront's edges change over)."""
+    if not secrets:
         return True
     sent = (request.headers.get(ORIGIN_HEADER) or "").encode()
-    return hmac.compare_digest(sent, secret.encode())
+    # Every secret is compared, so the time taken says nothing about which matched.
+    matches = [hmac.compare_digest(sent, secret.encode()) for secret in secrets]
+    return any(matches)
 
 
 def read_json(request: Request, *, required: bool = True) -> dict[str, Any]:
@@ -55,6 +58,13 @@ def read_json(request: Request, *, required: bool = True) -> dict[str, Any]:
         raise HttpError(400, "invalid_json", "The request body is not valid JSON.") from error
     if not isinstance(body, dict):
         raise HttpError(400, "invalid_json", "The request body must be a JSON object.")
+    try:
+        # JSON may carry "\ud800", a lone surrogate: valid JSON, but not text that
+        # can be encoded, hashed or stored.
+        json.dumps(body, ensure_ascii=False).encode()
+    except UnicodeEncodeError as error:
+        raise HttpError(400, "invalid_json",
+                        "The request body holds text that is not valid Unicode.") from error
     return body
 
 

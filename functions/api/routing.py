@@ -17,6 +17,7 @@ from chalice.app import Chalice, Request, Response
 from ..bootstrap import Services
 from ..core.model import RequestContext, Session
 from ..core.policy import TenantPolicy
+from ..settings import Settings
 from .errors import handles_errors
 from .http import cookie_name, read_cookie, read_json, request_context, require_xhr, session_cookie
 
@@ -76,16 +77,32 @@ class Route:
     signed_in: bool = True
     # State-changing calls from the page must carry X-Requested-With (DESIGN.md).
     csrf: bool | None = None  # None: every method but GET
+    # Whatever the answer (an error, an outage), it also clears the session cookie.
+    clears_session_cookie: bool = False
 
     @property
     def checks_csrf(self) -> bool:
         return self.method != "GET" if self.csrf is None else self.csrf
 
 
-def register(app: Chalice, routes: Iterable[Route], services: Callable[[], Services]) -> None:
+def register(app: Chalice, routes: Iterable[Route], services: Callable[[], Services],
+             settings: Settings) -> None:
     for route in routes:
-        app.route(f"{API_PREFIX}{route.path}", methods=[route.method])(
-            handles_errors(_with_preamble(app, route, services)))
+        handler = handles_errors(_with_preamble(app, route, services))
+        if route.clears_session_cookie:
+            handler = _clearing_cookie(handler, settings)
+        app.route(f"{API_PREFIX}{route.path}", methods=[route.method])(handler)
+
+
+def _clearing_cookie(handler: View, settings: Settings) -> View:
+    def handle(tenant: str, **params: str) -> Response:
+        response = handler(tenant=tenant, **params)
+        response.headers["Set-Cookie"] = session_cookie(
+            cookie_name(tenant, settings.secure_cookies), "", 0, settings.secure_cookies)
+        return response
+
+    handle.__name__ = handler.__name__
+    return handle
 
 
 def _with_preamble(app: Chalice, route: Route, services: Callable[[], Services]) -> View:

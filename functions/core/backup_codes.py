@@ -1,4 +1,4 @@
-"""The backup-code lifecycle: status, add, regenerate, remove, and spending a code."""
+"""The backup-code lifecycle: status, add, regenerate, remove, and matching a typed code."""
 
 from __future__ import annotations
 
@@ -6,16 +6,7 @@ from collections.abc import Callable
 
 from . import code_format
 from .errors import InvalidCode, NotEnabled, ReauthenticationRequired
-from .model import (
-    Change,
-    ChangeKind,
-    CodeSet,
-    CodeSetStatus,
-    IssuedCodes,
-    RequestContext,
-    Session,
-    Usage,
-)
+from .model import Change, ChangeKind, CodeSet, CodeSetStatus, IssuedCodes, Session
 from .policy import TenantPolicy
 from .ports import Clock, CodeSetRepository, Hasher, Tagger
 
@@ -40,7 +31,7 @@ class BackupCodeService:
     def add(self, session: Session, policy: TenantPolicy) -> IssuedCodes:
         self._require_recent_authentication(session, policy)
         code_set, issued = self._new_set(session, policy)
-        self._code_sets.add(code_set, self._change("added", session))
+        self._code_sets.add(code_set, self._change("added", session, code_set))
         return issued
 
     def regenerate(self, session: Session, policy: TenantPolicy,
@@ -55,7 +46,7 @@ class BackupCodeService:
         # One conditional write swaps the whole set: the old codes stop working
         # at the same instant the new ones start.
         self._code_sets.replace(code_set, expected_generation,
-                                self._change("regenerated", session))
+                                self._change("regenerated", session, code_set))
         return issued
 
     def remove(self, session: Session, policy: TenantPolicy) -> None:
@@ -63,50 +54,48 @@ class BackupCodeService:
         current = self._code_sets.get(session.tenant, session.username)
         if current is None or not current.enabled:
             raise NotEnabled()
-        self._code_sets.remove(session.tenant, session.username, current.generation,
-                               self._new_generation(), self._change("removed", session))
+        tombstone = self._new_generation()
+        self._code_sets.remove(session.tenant, session.username, current.generation, tombstone,
+                               Change("removed", session.token_hash, self._clock.now(),
+                                      credential_generation=tombstone))
 
-    def spend(self, tenant: str, username: str, canonical_code: str,
-              context: RequestContext) -> int:
-        """Spend one code: exactly one argon2 verification, one conditional write.
+    def match(self, code_set: CodeSet | None, canonical_code: str) -> str:
+        """The lookup tag of the code in the set: exactly one argon2 verification.
 
-        Returns the codes left; InvalidCode for a wrong, used or replaced code.
+        InvalidCode for a wrong, used or replaced code, with the same work as a match.
         """
-        code_set = self._code_sets.get(tenant, username)
         if code_set is None or not code_set.enabled:
             self._hasher.burn(canonical_code)
             raise InvalidCode()
-        tag = self._tagger.tag(tenant, username, code_set.generation, canonical_code)
+        tag = self._tagger.tag(code_set.key_version, code_set.tenant, code_set.username,
+                               code_set.generation, canonical_code)
         encoded = code_set.hashes.get(tag)
         if encoded is None:
             self._hasher.burn(canonical_code)
             raise InvalidCode()
         if not self._hasher.verify(encoded, canonical_code):
             raise InvalidCode()
-        now = self._clock.now()
-        usage = Usage(at=now, ip=context.ip, user_agent=context.user_agent)
-        # The write is conditional on the code still being in this generation of
-        # the set: of any number of concurrent spends, exactly one gets through,
-        # and a spend racing a regeneration loses to it.
-        if not self._code_sets.consume(tenant, username, tag, code_set.generation, usage):
-            raise InvalidCode()
-        return code_set.remaining - 1
+        return tag
 
     def _new_set(self, session: Session, policy: TenantPolicy) -> tuple[CodeSet, IssuedCodes]:
         now = self._clock.now()
         generation = self._new_generation()
+        version = self._tagger.current_version()
         plain = code_format.generate_codes(policy.code_count)
         hashes = self._hasher.hash_many(plain)
-        tags = [self._tagger.tag(session.tenant, session.username, generation, code)
+        tags = [self._tagger.tag(version, session.tenant, session.username, generation, code)
                 for code in plain]
         code_set = CodeSet(tenant=session.tenant, username=session.username, enabled=True,
                            generation=generation, hashes=dict(zip(tags, hashes, strict=True)),
-                           total=len(plain), created_at=now)
+                           total=len(plain), created_at=now, key_version=version,
+                           credential_generation=generation)
         issued = IssuedCodes([code_format.display(c) for c in plain], now, generation)
         return code_set, issued
 
-    def _change(self, kind: ChangeKind, session: Session) -> Change:
-        return Change(kind=kind, session_ref=session.token_hash, at=self._clock.now())
+    def _change(self, kind: ChangeKind, session: Session, code_set: CodeSet) -> Change:
+        assert code_set.credential_generation is not None
+        return Change(kind=kind, session_ref=session.token_hash, at=self._clock.now(),
+                      credential_generation=code_set.credential_generation)
 
     def _require_recent_authentication(self, session: Session, policy: TenantPolicy) -> None:
         if self._clock.now() - session.authenticated_at > policy.reauth_max_age_seconds:

@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 ChangeKind = Literal["added", "regenerated", "removed"]
+# How a session authenticated, in the order it did: the password, then a second factor.
+Method = Literal["pwd", "totp", "backup_code"]
 
 
 @dataclass(frozen=True)
@@ -60,6 +62,11 @@ class CodeSet:
     created_at: float
     last_used_at: float | None = None
     usage: list[Usage] = field(default_factory=list)
+    # The lookup-tag key version the tags were made with (1 for sets made before
+    # versions were recorded: the first version of the key).
+    key_version: int = 1
+    # Moves with every change to the user's second factor (None: never changed).
+    credential_generation: str | None = None
 
     @property
     def remaining(self) -> int:
@@ -90,11 +97,23 @@ class IssuedCodes:
 
 @dataclass(frozen=True)
 class Change:
-    """Who changed a code set and when: the stream purge keeps that session."""
+    """A change to a user's second factor: who made it (the stream purge keeps that
+    session), when, and the credential generation it moves to."""
 
     kind: ChangeKind
     session_ref: str
     at: float
+    credential_generation: str
+
+
+@dataclass(frozen=True)
+class Spend:
+    """One backup code spent at sign-in: its tag in the set it was read from."""
+
+    tag: str
+    generation: str
+    usage: Usage
+    use_id: str
 
 
 @dataclass
@@ -109,6 +128,10 @@ class Session:
     expires_at: float
     ip: str
     user_agent: str
+    # The user's credential generation when the session authenticated: a session
+    # of an older one is refused (sessions end at the change).
+    credential_generation: str | None = None
+    methods: tuple[Method, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -122,6 +145,7 @@ class SessionSummary:
     expires_at: float
     ip: str
     user_agent: str
+    credential_generation: str | None = None
 
 
 @dataclass(frozen=True)
@@ -132,14 +156,36 @@ class Profile:
     backup_codes: bool
 
 
-@dataclass
+@dataclass(frozen=True)
 class LoginFlow:
+    """A sign-in between its password step and its second factor (carried, signed,
+    by the client: nothing is stored until the second factor is tried)."""
+
     tenant: str
     username: str
-    flow_hash: str
-    attempts: int
+    flow_id: str
     expires_at: float
-    created_at: float
+
+
+@dataclass(frozen=True)
+class Reservation:
+    """One attempt, counted before it is checked."""
+
+    attempt_id: str  # unique to the request: a retried count recognises itself
+    now: float
+    # The count at which an attempt also holds the lock while it is checked, so
+    # that of a burst only one gets past the threshold; and until when.
+    lock_from: int
+    hold_until: float
+
+
+@dataclass(frozen=True)
+class Counted:
+    """What counting an attempt found: whether it may go on, and the count after it."""
+
+    allowed: bool
+    failures: int
+    locked_until: float | None = None
 
 
 @dataclass(frozen=True)

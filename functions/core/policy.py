@@ -37,6 +37,9 @@ class TenantPolicy:
     code_count: int = _setting(10, "backup codes per set", between=(5, 20))
     lockout_threshold: int = _setting(
         10, "failed second factors before a lock", between=(3, LOCKOUT_CEILING))
+    password_lockout_threshold: int = _setting(
+        10, "wrong passwords before sign-in waits (it never locks for good)",
+        between=(3, LOCKOUT_CEILING))
     reauth_max_age_seconds: int = _setting(
         900, "how recent a sign-in code changes need, in seconds", between=(60, 86400))
     purge_mode: str = _setting(
@@ -96,6 +99,18 @@ def lockout_seconds(failures: int, threshold: int) -> int | None:
     if failures < threshold:
         return 0
     return min(BACKOFF_BASE_SECONDS * 2 ** (failures - threshold), BACKOFF_MAX_SECONDS)
+
+
+def password_lockout_seconds(failures: int, threshold: int) -> int:
+    """How long sign-in waits after `failures` consecutive wrong passwords.
+
+    Like the second factor's back-off, but never for good: passwords alone must not
+    let anyone lock a user out permanently by knowing the username.
+    """
+    if failures < threshold:
+        return 0
+    exponent = min(failures, LOCKOUT_CEILING) - threshold
+    return min(BACKOFF_BASE_SECONDS * 2 ** exponent, BACKOFF_MAX_SECONDS)
 
 
 def validate_tenant_id(tenant: str) -> str:

@@ -1,18 +1,24 @@
-"""What the domain needs from storage and crypto; the store and tests implement it."""
+"""What the domain needs from storage and crypto; the store and tests implement it.
+
+Every write that a retry could repeat says how it recognises itself: DynamoDB may
+apply a write and lose the answer, and botocore then sends it again.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Protocol
+from dataclasses import dataclass
+from typing import Any, Literal, Protocol
 
 from .model import (
     Change,
     CodeSet,
-    LoginFlow,
+    Counted,
+    Reservation,
     Session,
     SessionSummary,
+    Spend,
     Tenant,
-    Usage,
     User,
     UserSummary,
 )
@@ -31,25 +37,85 @@ class UserRepository(Protocol):
     def create(self, user: User) -> None: ...
     def list_users(self, tenant: str) -> list[UserSummary]: ...
     def set_password_hash(self, tenant: str, username: str, password_hash: str) -> None: ...
-    def reserve_attempt(self, tenant: str, username: str, now: float, lock_from: int,
-                        hold_until: float) -> tuple[bool, User | None]:
-        """Count one second-factor attempt before it is checked.
+    def lock_until(self, tenant: str, username: str, until: float) -> None:
+        """Lock the second factor after a failure that reached the threshold."""
+        ...
+    def reset_failures(self, tenant: str, username: str) -> None:
+        """Clear the second-factor count and lock (an operator's unlock)."""
+        ...
 
-        (True, user after counting) when the attempt may go on; (False, user as
-        stored) when the second factor is locked: locked_until is in the future
-        or the failure ceiling is reached. An attempt that brings the count to
-        `lock_from` or past it also locks until `hold_until` while it is checked,
-        so concurrent attempts cannot overrun the threshold.
+
+class PasswordAttemptRepository(Protocol):
+    """Password failures per tenant and username, whether the user exists or not, so
+    that the lock says nothing about which usernames exist."""
+
+    def reserve(self, tenant: str, username: str, reservation: Reservation) -> Counted:
+        """Count one password attempt before it is checked (refused while locked).
+
+        At the failure ceiling the count stops growing but the attempt is still
+        let through after its hold: passwords alone never lock for good.
         """
         ...
-    def lock_until(self, tenant: str, username: str, until: float | None) -> None: ...
-    def reset_failures(self, tenant: str, username: str) -> None: ...
-    def claim_totp_step(self, tenant: str, username: str, step: int) -> bool:
-        """Record a TOTP time step as used; False when it (or a later one) was used."""
+    def lock_until(self, tenant: str, username: str, until: float) -> None: ...
+    def clear(self, tenant: str, username: str) -> None: ...
+
+
+@dataclass(frozen=True)
+class SecondFactorStart:
+    tenant: str
+    username: str
+    flow_id: str
+    max_flow_attempts: int
+    reservation: Reservation
+
+
+@dataclass(frozen=True)
+class SecondFactorState:
+    """What the sign-in step knows after its first round trip."""
+
+    outcome: Literal["allowed", "locked", "flow_spent", "no_user"]
+    counted: Counted
+    user: User | None = None
+    code_set: CodeSet | None = None
+    # The user's login flows past their expiry: the success clears them away.
+    expired_flows: tuple[str, ...] = ()
+
+    @property
+    def credential_generation(self) -> str | None:
+        return self.code_set.credential_generation if self.code_set else None
+
+
+@dataclass(frozen=True)
+class SignInSuccess:
+    """Everything a successful second factor writes, as one transaction."""
+
+    session: Session
+    flow_id: str
+    expired_flows: tuple[str, ...]
+    # The user's credential generation as read: a change since then wins.
+    credential_generation: str | None
+    spend: Spend | None = None
+    totp_step: int | None = None
+
+
+class SignInStore(Protocol):
+    """The second-factor step's storage: two sequential round trips at most."""
+
+    def begin(self, start: SecondFactorStart) -> SecondFactorState:
+        """Count the attempt on the user and on the flow, and read the code set, at once."""
+        ...
+    def succeed(self, success: SignInSuccess) -> bool:
+        """Spend the code or claim the TOTP step, clear the count, close the flow and
+        open the session, all or nothing. False when a condition failed: the code
+        was spent or the step used meanwhile, the flow closed, or the second factor
+        changed. A retry of a transaction that had landed is recognised by its session."""
         ...
 
 
 class CodeSetRepository(Protocol):
+    """Each change is one transaction with the changing session, which keeps its place
+    under the new credential generation; a retry recognises its own generation."""
+
     def get(self, tenant: str, username: str) -> CodeSet | None: ...
     def add(self, code_set: CodeSet, change: Change) -> None:
         """Store a first set; AlreadyEnabled when one is on."""
@@ -59,33 +125,27 @@ class CodeSetRepository(Protocol):
         ...
     def remove(self, tenant: str, username: str, expected_generation: str,
                new_generation: str, change: Change) -> None: ...
-    def consume(self, tenant: str, username: str, tag: str, generation: str,
-                usage: Usage) -> bool:
-        """Spend one code; False when it is gone or the set changed meanwhile."""
-        ...
 
 
 class SessionRepository(Protocol):
     def create(self, session: Session) -> None: ...
-    def get(self, tenant: str, token_hash: str) -> Session | None: ...
+    def get_current(self, tenant: str, username: str,
+                    token_hash: str) -> tuple[Session | None, str | None]:
+        """The session and the user's current credential generation, read together."""
+        ...
     def touch(self, session: Session, now: float, expires_at: float) -> bool: ...
-    def mark_authenticated(self, session: Session, now: float) -> None: ...
-    def count_reauth_failure(self, session: Session) -> int | None:
-        """One more wrong password on this session; the count, or None if it is gone."""
+    def reserve_reauthentication(self, session: Session, attempt_id: str,
+                                 max_failures: int) -> int | None:
+        """Count one password attempt on the session before it is checked: the count,
+        or None when the session is gone or has used up its attempts."""
+        ...
+    def mark_authenticated(self, session: Session, now: float) -> bool:
+        """A fresh authentication; False when the session is gone."""
         ...
     def delete(self, tenant: str, token_hash: str) -> None: ...
     def list_for_user(self, tenant: str, username: str) -> list[SessionSummary]: ...
-    def purge_user(self, tenant: str, username: str, created_before: float,
-                   keep_token_hash: str | None) -> int: ...
-
-
-class LoginFlowRepository(Protocol):
-    def create(self, flow: LoginFlow) -> None: ...
-    def reserve_attempt(self, tenant: str, flow_hash: str, now: float,
-                        max_attempts: int) -> LoginFlow | None:
-        """Count one attempt on a live flow; None when it expired or is used up."""
-        ...
-    def delete(self, tenant: str, flow_hash: str) -> None: ...
+    def purge_user(self, tenant: str, username: str, changed_at: float,
+                   old_generation: str | None, keep_token_hash: str | None) -> int: ...
 
 
 class Hasher(Protocol):
@@ -97,7 +157,15 @@ class Hasher(Protocol):
 
 
 class Tagger(Protocol):
-    def tag(self, *parts: str) -> str: ...
+    def current_version(self) -> int: ...
+    def tag(self, version: int, *parts: str) -> str: ...
+
+
+class Signer(Protocol):
+    """Short-lived tokens the service issues and reads back itself."""
+
+    def sign(self, claims: dict[str, Any]) -> str: ...
+    def verify(self, token: str) -> dict[str, Any] | None: ...
 
 
 class Clock(Protocol):

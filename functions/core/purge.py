@@ -14,9 +14,11 @@ from .tenants import TenantDirectory
 class PurgeOrder:
     tenant: str
     username: str
-    # Sessions opened after this instant are never purged by this order, so a
-    # change record delivered twice or late cannot end a later sign-in.
+    # Sessions opened before this instant end; one opened after it ends only if it
+    # authenticated under the old credential generation (a sign-in that raced the
+    # change). So a record delivered twice or late cannot end a later sign-in.
     changed_at: float
+    old_generation: str | None
     keep_session: str | None  # token hash of the session that made the change
     change: str
 
@@ -38,4 +40,4 @@ class PurgeService:
         except UnknownTenant:
             mode = PURGE_KEEP_CURRENT  # a tenant being deleted: still end its sessions
         return self._sessions.purge_user(order.tenant, order.username, order.changed_at,
-                                         sessions_to_keep(order, mode))
+                                         order.old_generation, sessions_to_keep(order, mode))

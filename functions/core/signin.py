@@ -1,43 +1,67 @@
-"""Sign-in: the password step, then a second factor (TOTP or a backup code)."""
+"""Sign-in: the password step, then a second factor (TOTP or a backup code).
+
+Both steps count an attempt before they check it, so a burst of guesses cannot
+slip past a threshold, and a locked user is refused before any verification.
+The second-factor step is two round trips besides its one argon2 verification:
+the count and the reads together, then everything a success writes as one
+transaction.
+"""
 
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
 from . import code_format
 from .backup_codes import BackupCodeService
 from .errors import FlowExpired, InvalidCode, InvalidCredentials, InvalidRequest, Locked
-from .model import CodeSet, LoginFlow, RequestContext, User
+from .model import (
+    CodeSet,
+    Counted,
+    LoginFlow,
+    Method,
+    RequestContext,
+    Reservation,
+    Spend,
+    Usage,
+    User,
+)
 from .policy import (
     BACKOFF_BASE_SECONDS,
     LOCKOUT_CEILING,
     TenantPolicy,
     lockout_seconds,
+    password_lockout_seconds,
     validate_username,
 )
 from .ports import (
     Clock,
     CodeSetRepository,
     Hasher,
-    LoginFlowRepository,
+    PasswordAttemptRepository,
+    SecondFactorStart,
+    SecondFactorState,
+    Signer,
+    SignInStore,
+    SignInSuccess,
     TotpVerifier,
     UserRepository,
 )
-from .sessions import SessionLimits, Sessions, Tokens, checked_password
+from .sessions import SessionLimits, Sessions, checked_password
 
-Method = Literal["totp", "backup_code"]
-METHOD_TOTP: Method = "totp"
-METHOD_BACKUP_CODE: Method = "backup_code"
-MAX_FLOW_TOKEN_LENGTH = 128
+SecondFactor = Literal["totp", "backup_code"]
+METHOD_TOTP: SecondFactor = "totp"
+METHOD_BACKUP_CODE: SecondFactor = "backup_code"
+MAX_FLOW_TOKEN_LENGTH = 512
 
 
 @dataclass(frozen=True)
 class LoginResult:
     status: Literal["mfa_required", "authenticated"]
     flow_token: str | None = None
-    methods: tuple[Method, ...] = ()
+    methods: tuple[SecondFactor, ...] = ()
     session_token: str | None = None
 
 
@@ -52,13 +76,13 @@ class SecondFactorAttempt:
     """A second-factor request whose input is well formed."""
 
     flow_token: str
-    method: Method
+    method: SecondFactor
     canonical_code: str
 
 
-def methods_of(user: User, code_set: CodeSet | None) -> tuple[Method, ...]:
+def methods_of(user: User, code_set: CodeSet | None) -> tuple[SecondFactor, ...]:
     """The second factors a user has, in the order the sign-in page offers them."""
-    methods: list[Method] = []
+    methods: list[SecondFactor] = []
     if user.totp_enabled:
         methods.append(METHOD_TOTP)
     if code_set is not None and code_set.enabled:
@@ -95,136 +119,204 @@ def totp_digits(code: str) -> str | None:
 
 
 class LoginFlows:
-    """The short-lived state between the password step and the second factor."""
+    """The state between the password step and the second factor, carried by the
+    client as a signed token: the tenant, the user, the flow's id and its expiry.
+    Its attempts are counted on the user's item when the second factor is tried."""
 
-    def __init__(self, flows: LoginFlowRepository, tokens: Tokens, clock: Clock,
+    def __init__(self, signer: Signer, new_id: Callable[[], str], clock: Clock,
                  limits: SessionLimits) -> None:
-        self._flows = flows
-        self._tokens = tokens
+        self._signer = signer
+        self._new_id = new_id
         self._clock = clock
         self._limits = limits
 
-    def start(self, user: User) -> str:
-        now = self._clock.now()
-        token = self._tokens.new_token()
-        self._flows.create(LoginFlow(tenant=user.tenant, username=user.username,
-                                     flow_hash=self._tokens.token_hash(token), attempts=0,
-                                     expires_at=now + self._limits.flow_seconds, created_at=now))
-        return token
+    @property
+    def max_attempts(self) -> int:
+        return self._limits.flow_max_attempts
 
-    def reserve_attempt(self, tenant: str, token: str) -> LoginFlow:
-        """Count one attempt on a live flow; FlowExpired when it expired or is used up."""
-        flow = self._flows.reserve_attempt(tenant, self._tokens.token_hash(token),
-                                           self._clock.now(), self._limits.flow_max_attempts)
-        if flow is None:
+    def start(self, user: User) -> str:
+        expires_at = int(self._clock.now()) + self._limits.flow_seconds
+        # The id leads with its expiry, so a user's expired flows can be told apart.
+        flow_id = f"{expires_at}.{self._new_id()}"
+        return self._signer.sign({"t": user.tenant, "u": user.username, "f": flow_id,
+                                  "e": expires_at})
+
+    def open(self, tenant: str, token: str) -> LoginFlow:
+        """The flow a token carries; FlowExpired when it is not ours, another tenant's,
+        or expired."""
+        claims = self._signer.verify(token)
+        if claims is None or claims.get("t") != tenant:
+            raise FlowExpired()
+        flow = LoginFlow(tenant=tenant, username=str(claims["u"]), flow_id=str(claims["f"]),
+                         expires_at=float(claims["e"]))
+        if flow.expires_at <= self._clock.now():
             raise FlowExpired()
         return flow
 
-    def finish(self, flow: LoginFlow) -> None:
-        self._flows.delete(flow.tenant, flow.flow_hash)
+
+@dataclass(frozen=True)
+class Proof:
+    """What a good second factor lets the success write."""
+
+    methods: tuple[Method, ...]
+    spend: Spend | None = None
+    totp_step: int | None = None
+    backup_codes_remaining: int | None = None
 
 
 class SecondFactors:
-    """Checks a TOTP code or spends a backup code for a user."""
+    """Checks a TOTP code or a backup code against what the step read."""
 
-    def __init__(self, users: UserRepository, code_sets: CodeSetRepository,
-                 backup_codes: BackupCodeService, totp: TotpVerifier) -> None:
-        self._users = users
+    def __init__(self, code_sets: CodeSetRepository, backup_codes: BackupCodeService,
+                 totp: TotpVerifier, new_id: Callable[[], str]) -> None:
         self._code_sets = code_sets
         self._backup_codes = backup_codes
         self._totp = totp
+        self._new_id = new_id
 
-    def available(self, user: User) -> tuple[Method, ...]:
-        return methods_of(user, self._code_sets.get(user.tenant, user.username))
+    def available(self, user: User) -> tuple[tuple[SecondFactor, ...], str | None]:
+        """The user's second factors and their current credential generation."""
+        code_set = self._code_sets.get(user.tenant, user.username)
+        return methods_of(user, code_set), code_set.credential_generation if code_set else None
 
-    def verify(self, user: User, attempt: SecondFactorAttempt, context: RequestContext,
-               now: float) -> int | None:
-        """None after a good TOTP code, the codes left after a backup code; else InvalidCode."""
+    def check(self, state: SecondFactorState, attempt: SecondFactorAttempt,
+              context: RequestContext, now: float) -> Proof:
+        """The proof of a good code; InvalidCode otherwise."""
+        assert state.user is not None
         if attempt.method == METHOD_BACKUP_CODE:
-            return self._backup_codes.spend(user.tenant, user.username,
-                                            attempt.canonical_code, context)
-        self._check_totp(user, attempt.canonical_code, now)
-        return None
+            return self._backup_code(state.code_set, attempt.canonical_code, context, now)
+        return Proof(("pwd", "totp"), totp_step=self._totp_step(state.user,
+                                                                attempt.canonical_code, now))
 
-    def _check_totp(self, user: User, digits: str, now: float) -> None:
+    def _backup_code(self, code_set: CodeSet | None, canonical: str, context: RequestContext,
+                     now: float) -> Proof:
+        tag = self._backup_codes.match(code_set, canonical)
+        assert code_set is not None
+        usage = Usage(at=now, ip=context.ip, user_agent=context.user_agent)
+        spend = Spend(tag=tag, generation=code_set.generation, usage=usage, use_id=self._new_id())
+        return Proof(("pwd", "backup_code"), spend=spend,
+                     backup_codes_remaining=code_set.remaining - 1)
+
+    def _totp_step(self, user: User, digits: str, now: float) -> int:
         if user.totp_secret is None:
             raise InvalidCode()
         step = self._totp.matching_step(user.totp_secret, digits, now)
-        # Claiming the step is a conditional write: a code already used in its
-        # window (or an older one) is refused, even by a concurrent request.
-        if step is None or not self._users.claim_totp_step(user.tenant, user.username, step):
+        # A step already used (or an older one) is refused here; the success claims
+        # the step under a condition, so a concurrent request cannot use it too.
+        if step is None or (user.totp_last_step is not None and step <= user.totp_last_step):
             raise InvalidCode()
+        return step
+
+
+@dataclass(frozen=True)
+class SignInParts:
+    """SignIn's collaborators, named."""
+
+    users: UserRepository
+    passwords: PasswordAttemptRepository
+    store: SignInStore
+    flows: LoginFlows
+    factors: SecondFactors
+    hasher: Hasher
+    sessions: Sessions
+    clock: Clock
+    new_id: Callable[[], str]
 
 
 class SignIn:
-    # The password step's store and hasher, the flow between the steps, the second
-    # factors, where sessions open, and the time: each step needs all of them.
-    def __init__(self, users: UserRepository, flows: LoginFlows,  # noqa: PLR0913
-                 factors: SecondFactors, hasher: Hasher, sessions: Sessions,
-                 clock: Clock) -> None:
-        self._users = users
-        self._flows = flows
-        self._factors = factors
-        self._hasher = hasher
-        self._sessions = sessions
-        self._clock = clock
+    def __init__(self, parts: SignInParts) -> None:
+        self._p = parts
 
-    def login(self, tenant: str, username: object, password: object,
+    def login(self, tenant: str, policy: TenantPolicy, username: object, password: object,
               context: RequestContext) -> LoginResult:
         username = validate_username(username)
         password = checked_password(password)
-        user = self._users.get(tenant, username)
+        user = self._check_password(tenant, policy, username, password)
+        if self._p.hasher.needs_rehash(user.password_hash):
+            self._p.users.set_password_hash(tenant, username, self._p.hasher.hash(password))
+        methods, generation = self._p.factors.available(user)
+        if not methods:
+            return LoginResult("authenticated", session_token=self._p.sessions.open(
+                user, context, ("pwd",), generation))
+        return LoginResult("mfa_required", flow_token=self._p.flows.start(user), methods=methods)
+
+    def _check_password(self, tenant: str, policy: TenantPolicy, username: str,
+                        password: str) -> User:
+        threshold = policy.password_lockout_threshold
+        counted = self._p.passwords.reserve(tenant, username, self._reservation(threshold))
+        if not counted.allowed:
+            # A right password during the hold is refused too.
+            raise Locked(_seconds_until(counted.locked_until, self._p.clock.now()))
+        user = self._p.users.get(tenant, username)
         if user is None:
             # Same work as a wrong password, so timing does not reveal usernames.
-            self._hasher.burn(password)
-            raise InvalidCredentials()
-        if not self._hasher.verify(user.password_hash, password):
-            raise InvalidCredentials()
-        if self._hasher.needs_rehash(user.password_hash):
-            self._users.set_password_hash(tenant, username, self._hasher.hash(password))
-        methods = self._factors.available(user)
-        if not methods:
-            return LoginResult("authenticated", session_token=self._sessions.open(user, context))
-        return LoginResult("mfa_required", flow_token=self._flows.start(user), methods=methods)
+            self._p.hasher.burn(password)
+        elif self._p.hasher.verify(user.password_hash, password):
+            self._p.passwords.clear(tenant, username)
+            return user
+        wait = password_lockout_seconds(counted.failures, threshold)
+        if wait:
+            self._p.passwords.lock_until(tenant, username, self._p.clock.now() + wait)
+            raise Locked(wait)
+        raise InvalidCredentials()
 
     def second_factor(self, tenant: str, policy: TenantPolicy, attempt: SecondFactorAttempt,
                       context: RequestContext) -> Authenticated:
-        """A well-formed attempt (parse_second_factor), counted, then checked."""
-        now = self._clock.now()
-        flow, user = self._reserve_attempt(tenant, policy, attempt, now)
+        """A well-formed attempt (parse_second_factor): counted, checked, then committed."""
+        flow = self._p.flows.open(tenant, attempt.flow_token)
+        state = self._begin(tenant, policy, flow)
+        assert state.user is not None
+        now = self._p.clock.now()
         try:
-            remaining = self._factors.verify(user, attempt, context, now)
+            proof = self._p.factors.check(state, attempt, context, now)
         except InvalidCode as wrong:
-            raise self._failure(policy, user, now) from wrong
-        self._users.reset_failures(tenant, user.username)
-        self._flows.finish(flow)
-        return Authenticated(self._sessions.open(user, context), remaining)
+            raise self._failure(policy, state, now) from wrong
+        session, token = self._p.sessions.new(state.user, context, proof.methods,
+                                              state.credential_generation)
+        success = SignInSuccess(session=session, flow_id=flow.flow_id,
+                                expired_flows=state.expired_flows,
+                                credential_generation=state.credential_generation,
+                                spend=proof.spend, totp_step=proof.totp_step)
+        if not self._p.store.succeed(success):
+            # The code was spent or the step used by a concurrent request, or the
+            # second factor changed since it was read: this attempt lost.
+            raise self._failure(policy, state, now)
+        return Authenticated(token, proof.backup_codes_remaining)
 
-    def _reserve_attempt(self, tenant: str, policy: TenantPolicy, attempt: SecondFactorAttempt,
-                         now: float) -> tuple[LoginFlow, User]:
-        """Count the attempt, on the flow and on the user, before it is checked."""
-        flow = self._flows.reserve_attempt(tenant, attempt.flow_token)
-        allowed, user = self._users.reserve_attempt(tenant, flow.username, now,
-                                                    lock_from=policy.lockout_threshold,
-                                                    hold_until=now + BACKOFF_BASE_SECONDS)
-        if user is None:
+    def _begin(self, tenant: str, policy: TenantPolicy, flow: LoginFlow) -> SecondFactorState:
+        state = self._p.store.begin(SecondFactorStart(
+            tenant=tenant, username=flow.username, flow_id=flow.flow_id,
+            max_flow_attempts=self._p.flows.max_attempts,
+            reservation=self._reservation(policy.lockout_threshold)))
+        if state.outcome in ("no_user", "flow_spent"):
             raise FlowExpired()
-        if not allowed:
-            raise Locked(_retry_after(user, now))
-        return flow, user
+        if state.outcome == "locked":
+            raise Locked(_retry_after(state.counted, self._p.clock.now()))
+        return state
 
-    def _failure(self, policy: TenantPolicy, user: User, now: float) -> InvalidCode | Locked:
+    def _reservation(self, lock_from: int) -> Reservation:
+        now = self._p.clock.now()
+        return Reservation(attempt_id=self._p.new_id(), now=now, lock_from=lock_from,
+                           hold_until=now + BACKOFF_BASE_SECONDS)
+
+    def _failure(self, policy: TenantPolicy, state: SecondFactorState,
+                 now: float) -> InvalidCode | Locked:
         """What a wrong code answers; the failure that reaches the threshold locks, and
         says so at once rather than one try later."""
-        wait = lockout_seconds(user.failed_attempts, policy.lockout_threshold)
+        assert state.user is not None
+        wait = lockout_seconds(state.counted.failures, policy.lockout_threshold)
         if wait == 0:
             return InvalidCode()
         if wait is not None:
-            self._users.lock_until(user.tenant, user.username, now + wait)
+            self._p.users.lock_until(state.user.tenant, state.user.username, now + wait)
         return Locked(wait)
 
 
-def _retry_after(user: User, now: float) -> int | None:
-    if user.failed_attempts >= LOCKOUT_CEILING or user.locked_until is None:
+def _retry_after(counted: Counted, now: float) -> int | None:
+    if counted.failures >= LOCKOUT_CEILING or counted.locked_until is None:
         return None  # the ceiling: only an operator can unlock
-    return max(1, math.ceil(user.locked_until - now))
+    return _seconds_until(counted.locked_until, now)
+
+
+def _seconds_until(at: float | None, now: float) -> int:
+    return max(1, math.ceil((at or now) - now))

@@ -22,8 +22,8 @@ def session_pk(tenant: str, token_hash: str) -> str:
     return f"TENANT#{tenant}#SESSION#{token_hash}"
 
 
-def flow_pk(tenant: str, flow_hash: str) -> str:
-    return f"TENANT#{tenant}#FLOW#{flow_hash}"
+def password_attempts_pk(tenant: str, username: str) -> str:
+    return f"TENANT#{tenant}#LOGIN#{username}"
 
 
 def token_hash_of_session_pk(pk: str) -> str:

@@ -50,8 +50,13 @@ class UserModel(Model):
     totp_secret = UnicodeAttribute(null=True)
     totp_enabled = BooleanAttribute(default=False)
     totp_last_step = NumberAttribute(null=True)
+    # Second-factor failures, counted before each check; `attempt` is the id of
+    # the last counted attempt, so a retried count recognises itself.
     failed_attempts = NumberAttribute(default=0)
     locked_until = NumberAttribute(null=True)
+    attempt = UnicodeAttribute(null=True)
+    # Login flow id -> second-factor attempts made on it (FLOW_USED once it signed in).
+    flows = MapAttribute[str, object](null=True)
     created_at = NumberAttribute()
     by_tenant = UsersByTenant()
 
@@ -60,6 +65,8 @@ class UsageMap(MapAttribute[str, object]):
     at = NumberAttribute()
     ip = UnicodeAttribute()
     user_agent = UnicodeAttribute()
+    # Unique per spend: a retried spend finds its own use in the list.
+    use_id = UnicodeAttribute(null=True)
 
 
 class CodeSetModel(Model):
@@ -79,6 +86,11 @@ class CodeSetModel(Model):
     created_at = NumberAttribute()
     last_used_at = NumberAttribute(null=True)
     usage = ListAttribute[UsageMap](of=UsageMap, null=True)
+    # Which key version computed the lookup tags (functions/crypto.py).
+    key_version = NumberAttribute(null=True)
+    # Moves with every change to the user's second factor: a session authenticated
+    # under another value is refused (functions/core/sessions.py).
+    credential_generation = UnicodeAttribute(null=True)
     # The last change and the session that made it, for the stream purge.
     change = UnicodeAttribute()
     changed_by = UnicodeAttribute()
@@ -89,7 +101,8 @@ class SessionsByUser(GlobalSecondaryIndex["SessionModel"]):
     class Meta:
         index_name = "by_user"
         projection = IncludeProjection(
-            ["session_id", "last_seen_at", "ip", "user_agent", "expires_at"]
+            ["session_id", "last_seen_at", "ip", "user_agent", "expires_at",
+             "credential_generation"]
         )
 
     user_pk = UnicodeAttribute(hash_key=True)
@@ -110,38 +123,48 @@ class SessionModel(Model):
     created_at = NumberAttribute()
     last_seen_at = NumberAttribute()
     authenticated_at = NumberAttribute()
+    # The user's credential generation when this session authenticated.
+    credential_generation = UnicodeAttribute(null=True)
+    # How the session authenticated (RFC 8176 method references: pwd, otp, ...).
+    methods = ListAttribute[str](null=True)
     reauth_failures = NumberAttribute(null=True)
+    reauth_attempt = UnicodeAttribute(null=True)
     expires_at = TTLAttribute()
     ip = UnicodeAttribute()
     user_agent = UnicodeAttribute()
     by_user = SessionsByUser()
 
 
-class LoginFlowModel(Model):
-    """A sign-in between its password step and its second factor."""
+class TransientModel(Model):
+    """Short-lived items of several kinds, each key typed by its prefix; TTL-deleted."""
 
     class Meta:
-        table_name = "login-flows"
+        table_name = "transient"
 
     pk = UnicodeAttribute(hash_key=True)
-    tenant = UnicodeAttribute()
-    username = UnicodeAttribute()
-    attempts = NumberAttribute(default=0)
-    created_at = NumberAttribute()
     expires_at = TTLAttribute()
 
 
+class PasswordAttemptsModel(TransientModel):
+    """Password failures of one username (existing or not), counted before each check."""
+
+    failures = NumberAttribute(default=0)
+    locked_until = NumberAttribute(null=True)
+    attempt = UnicodeAttribute(null=True)
+
+
 ALL_MODELS: tuple[type[Model], ...] = (
-    TenantModel, UserModel, CodeSetModel, SessionModel, LoginFlowModel,
+    TenantModel, UserModel, CodeSetModel, SessionModel, TransientModel, PasswordAttemptsModel,
 )
 
-# Template logical id -> model, the link between infra/template.yaml and code.
+# Template logical id -> the model that defines the table's keys, the link between
+# infra/template.yaml and code. Item kinds of a shared table subclass that model.
 MODELS_BY_RESOURCE: dict[str, type[Model]] = {
     "TenantsTable": TenantModel,
     "UsersTable": UserModel,
     "CodeSetsTable": CodeSetModel,
     "SessionsTable": SessionModel,
-    "LoginFlowsTable": LoginFlowModel,
+    "TransientTable": TransientModel,
 }
 
 
@@ -151,14 +174,15 @@ def table_names(settings: Settings) -> dict[str, str]:
         "UsersTable": settings.users_table,
         "CodeSetsTable": settings.code_sets_table,
         "SessionsTable": settings.sessions_table,
-        "LoginFlowsTable": settings.login_flows_table,
+        "TransientTable": settings.transient_table,
     }
 
 
 def bind_models(settings: Settings) -> None:
     """Point every model at its table, region and endpoint (the composition root calls this)."""
     names = table_names(settings)
-    for resource, model in MODELS_BY_RESOURCE.items():
+    for model in ALL_MODELS:
+        resource = next(r for r, base in MODELS_BY_RESOURCE.items() if issubclass(model, base))
         model.Meta.table_name = names[resource]
         model.Meta.region = settings.region
         model.Meta.host = settings.dynamodb_endpoint

@@ -1,8 +1,11 @@
 """Reading the code-set table's stream records: which purge a record asks for.
 
-Every change a user makes to the codes (add, regenerate, remove) gets a new
-generation; spending a code does not. So a record purges exactly when the
-generation moved, or the item appeared or vanished.
+Every change to a user's second factor (codes added, regenerated or removed, and
+later the authenticator) moves the item's credential generation; spending a code
+does not. So a record purges exactly when the credential generation moved, or
+the item appeared or vanished. A record that cannot be read raises: it is
+reported as a batch item failure, retried, and at last sent to the failure queue,
+never skipped.
 """
 
 from __future__ import annotations
@@ -10,6 +13,10 @@ from __future__ import annotations
 from typing import Any
 
 from ..core.purge import PurgeOrder
+
+
+class UnreadableRecord(ValueError):
+    """A stream record without what a purge needs; never a secret in the message."""
 
 
 def _value(image: dict[str, Any] | None, name: str) -> Any:
@@ -25,6 +32,12 @@ def _value(image: dict[str, Any] | None, name: str) -> Any:
     return None
 
 
+def _generation(image: dict[str, Any] | None) -> str | None:
+    # Items written before credential generations existed: the set's generation
+    # moved with every change then.
+    return _value(image, "credential_generation") or _value(image, "generation")
+
+
 def purge_order(record: dict[str, Any]) -> PurgeOrder | None:
     """The purge a Lambda-shaped DynamoDB stream record asks for, if any."""
     event = record.get("eventName")
@@ -33,12 +46,21 @@ def purge_order(record: dict[str, Any]) -> PurgeOrder | None:
     if event == "REMOVE":
         # The item was deleted outright (an operator removing the user):
         # nothing says which session to keep, so none is kept.
-        at = float(data.get("ApproximateCreationDateTime") or _value(old, "changed_at") or 0)
-        return PurgeOrder(_value(old, "tenant"), _value(old, "username"), at, None, "deleted")
+        at = data.get("ApproximateCreationDateTime") or _value(old, "changed_at")
+        return _order(old, at, _generation(old), None, "deleted")
     if event not in ("INSERT", "MODIFY") or not new:
-        return None
-    if event == "MODIFY" and _value(old, "generation") == _value(new, "generation"):
+        raise UnreadableRecord(f"Unexpected stream event {event!r} without a new image.")
+    if event == "MODIFY" and _generation(old) == _generation(new):
         return None  # a code was spent: sessions stay
-    return PurgeOrder(tenant=_value(new, "tenant"), username=_value(new, "username"),
-                      changed_at=_value(new, "changed_at"),
-                      keep_session=_value(new, "changed_by"), change=_value(new, "change"))
+    return _order(new, _value(new, "changed_at"), _generation(old),
+                  _value(new, "changed_by"), _value(new, "change"))
+
+
+def _order(image: dict[str, Any] | None, at: Any, old_generation: str | None,
+           keep: str | None, change: str | None) -> PurgeOrder:
+    tenant, username = _value(image, "tenant"), _value(image, "username")
+    if not isinstance(tenant, str) or not isinstance(username, str) or at is None:
+        raise UnreadableRecord("A code-set record without tenant, username or time.")
+    return PurgeOrder(tenant=tenant, username=username, changed_at=float(at),
+                      old_generation=old_generation, keep_session=keep,
+                      change=change or "changed")

@@ -331,18 +331,23 @@ def scan_all(settings: Settings) -> dict[str, list[dict[str, Any]]]:
 
 @dataclass
 class DynamoCalls:
-    """DynamoDB API calls made through the PynamoDB models, by table and operation."""
+    """DynamoDB API calls made through the PynamoDB models, in order: one entry per
+    request, (the tables it touches, joined by "+", the operation)."""
 
     short_names: dict[str, str]
     calls: list[tuple[str, str]] = field(default_factory=list)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def record(self, params: dict[str, Any], model: Any, **_: Any) -> None:
-        tables = ([params["TableName"]] if "TableName" in params
-                  else list(params.get("RequestItems", {})) or ["?"])
+        if "TableName" in params:
+            tables = [params["TableName"]]
+        elif "TransactItems" in params:
+            tables = [next(iter(item.values()))["TableName"] for item in params["TransactItems"]]
+        else:
+            tables = list(params.get("RequestItems", {})) or ["?"]
+        names = "+".join(sorted({self.short_names.get(table, table) for table in tables}))
         with self._lock:
-            for table in tables:
-                self.calls.append((self.short_names.get(table, table), model.name))
+            self.calls.append((names, model.name))
 
     def reset(self) -> None:
         with self._lock:
@@ -352,7 +357,12 @@ class DynamoCalls:
         return Counter(table for table, _ in self.calls)
 
     def of(self, table: str) -> list[str]:
-        return [operation for t, operation in self.calls if t == table]
+        """The operations of the requests that touch `table` (alone or in a transaction)."""
+        return [operation for tables, operation in self.calls if table in tables.split("+")]
+
+    def requests(self) -> list[str]:
+        """Every request as "Tables Operation", in the order sent."""
+        return [f"{tables} {operation}" for tables, operation in self.calls]
 
 
 @pytest.fixture

@@ -12,7 +12,10 @@ import pytest
 from functions import cli
 from functions.bootstrap import build_repositories, build_services
 from functions.core.model import RequestContext
+from functions.core.policy import TenantPolicy
 from functions.core.signin import parse_second_factor
+from functions.store import keys
+from functions.store.models import UserModel
 
 PASSWORD = "a long enough password"  # noqa: S105
 CONTEXT = RequestContext.of("192.0.2.1", "cli-test")
@@ -47,13 +50,10 @@ def lines(out: str) -> list[dict[str, Any]]:
 def test_create_tenant_with_a_policy(run: Run) -> None:
     status, out, _ = run("create-tenant", "acme", "--name", "Acme Inc", "--code-count", "12")
     assert status == 0
-    assert json.loads(out) == {"tenant": "acme", "policy": {
-        "code_count": 12, "lockout_threshold": 10, "reauth_max_age_seconds": 900,
-        "purge_mode": "keep_current"}}
+    policy = {**TenantPolicy().to_dict(), "code_count": 12}
+    assert json.loads(out) == {"tenant": "acme", "policy": policy}
     status, out, _ = run("list-tenants")
-    assert lines(out) == [{"tenant": "acme", "name": "Acme Inc", "policy": {
-        "code_count": 12, "lockout_threshold": 10, "reauth_max_age_seconds": 900,
-        "purge_mode": "keep_current"}}]
+    assert lines(out) == [{"tenant": "acme", "name": "Acme Inc", "policy": policy}]
 
 
 def test_a_duplicate_tenant_is_refused(run: Run) -> None:
@@ -98,8 +98,8 @@ def test_set_policy(run: Run) -> None:
     run("create-tenant", "acme")
     status, out, _ = run("set-policy", "acme", "--lockout-threshold", "5", "--purge-mode", "all")
     assert status == 0
-    assert json.loads(out)["policy"] == {"code_count": 10, "lockout_threshold": 5,
-                                         "reauth_max_age_seconds": 900, "purge_mode": "all"}
+    assert json.loads(out)["policy"] == {**TenantPolicy().to_dict(), "lockout_threshold": 5,
+                                         "purge_mode": "all"}
     assert lines(run("list-tenants")[1])[0]["policy"]["purge_mode"] == "all"
     status, _, err = run("set-policy", "globex", "--code-count", "5")
     assert status == 2 and err.strip() == "error: Tenant globex does not exist."
@@ -117,7 +117,8 @@ def test_create_user_with_totp_prints_a_uri_the_app_can_scan(run: Run, stack: An
     assert totp.issuer is not None and "acme" in totp.issuer
     # THEN carol signs in with that password (no trailing newline) and the app's code
     services = build_services(stack.settings)
-    started = services.signin.login("acme", "carol", PASSWORD, CONTEXT)
+    started = services.signin.login("acme", services.tenants.policy("acme"), "carol",
+                                    PASSWORD, CONTEXT)
     assert started.methods == ("totp",) and started.flow_token is not None
     done = services.signin.second_factor(
         "acme", services.tenants.policy("acme"),
@@ -186,17 +187,15 @@ def test_unlock_user(run: Run, stack: Any) -> None:
     run("create-user", "acme", "grace", "--totp", "--password-stdin", stdin=PASSWORD)
     # GIVEN grace at the hard ceiling of failures, locked
     users = build_repositories(stack.settings).users
-    for _ in range(100):
-        users.reserve_attempt("acme", "grace", 0.0, lock_from=10, hold_until=0.0)
+    UserModel(keys.user_pk("acme", "grace")).update(
+        actions=[UserModel.failed_attempts.set(100)])
     users.lock_until("acme", "grace", 4_000_000_000.0)
-    assert users.reserve_attempt("acme", "grace", 1.0, 10, 1.0)[0] is False
     # WHEN the operator unlocks her
     status, out, _ = run("unlock-user", "acme", "Grace")
     assert status == 0 and "acme/Grace" in out
     # THEN her attempts count from zero again
-    allowed, user = users.reserve_attempt("acme", "grace", 1.0, 10, 1.0)
-    assert allowed and user is not None
-    assert (user.failed_attempts, user.locked_until) == (1, None)
+    user = users.get("acme", "grace")
+    assert user is not None and (user.failed_attempts, user.locked_until) == (0, None)
 
 
 @pytest.mark.parametrize(("argv", "message"), [

@@ -141,7 +141,7 @@ def test_no_secret_in_any_log_line(api: Api, logs: Captured, operator: Operator,
                         keep("code hash", tagged["S"])
                 elif name == "password_hash":
                     keep("password hash", value["S"])
-    key = read_lookup_key(settings.lookup_key_parameter, settings.region, None)
+    _version, key = read_lookup_key(settings.lookup_key_parameter, settings.region, None)
     keep("lookup key", base64.b64encode(key).decode())
 
     # THEN the logs saw every request, failures and the fault included ...

@@ -18,7 +18,7 @@ LOGIN = json.dumps({"username": "alice", "password": "correct-horse-battery-stap
 
 @pytest.fixture
 def client(stack):
-    settings = replace(stack.settings, origin_secret=SECRET)
+    settings = replace(stack.settings, origin_secrets=(SECRET,))
     operator = build_operator(settings)
     operator.create_tenant("acme")
     operator.create_user("acme", "alice", "correct-horse-battery-staple")

@@ -383,14 +383,15 @@ API_GRANTS = {
     ("dynamodb:GetItem", "CodeSetsTable.Arn"),
     ("dynamodb:PutItem", "CodeSetsTable.Arn"),
     ("dynamodb:UpdateItem", "CodeSetsTable.Arn"),
+    ("dynamodb:ConditionCheckItem", "CodeSetsTable.Arn"),
     ("dynamodb:GetItem", "SessionsTable.Arn"),
     ("dynamodb:PutItem", "SessionsTable.Arn"),
     ("dynamodb:UpdateItem", "SessionsTable.Arn"),
     ("dynamodb:DeleteItem", "SessionsTable.Arn"),
     ("dynamodb:Query", "${SessionsTable.Arn}/index/by_user"),
-    ("dynamodb:PutItem", "LoginFlowsTable.Arn"),
-    ("dynamodb:UpdateItem", "LoginFlowsTable.Arn"),
-    ("dynamodb:DeleteItem", "LoginFlowsTable.Arn"),
+    ("dynamodb:GetItem", "TransientTable.Arn"),
+    ("dynamodb:UpdateItem", "TransientTable.Arn"),
+    ("dynamodb:DeleteItem", "TransientTable.Arn"),
     ("ssm:GetParameter", LOOKUP_KEY_ARN),
     ("kms:Decrypt", "arn:${AWS::Partition}:kms:${AWS::Region}:${AWS::AccountId}:key/*"),
 }
@@ -446,7 +447,7 @@ def test_functions_are_configured_from_the_stack(package: Package) -> None:
         "USERS_TABLE": {"Ref": "UsersTable"},
         "CODE_SETS_TABLE": {"Ref": "CodeSetsTable"},
         "SESSIONS_TABLE": {"Ref": "SessionsTable"},
-        "LOGIN_FLOWS_TABLE": {"Ref": "LoginFlowsTable"},
+        "TRANSIENT_TABLE": {"Ref": "TransientTable"},
         "CODE_SETS_STREAM_ARN": {"Fn::GetAtt": ["CodeSetsTable", "StreamArn"]},
         "LOOKUP_KEY_PARAMETER": {"Ref": "LookupKeyParameterName"},
         "CLIENT_IP_HEADER": "CloudFront-Viewer-Address",
@@ -577,10 +578,19 @@ def moto_policy(package: Package, role: str) -> str:
     evaluate KMS conditions, so this proves the actions suffice; the resources are
     pinned by test_each_function_has_its_own_least_privilege_role.
     """
-    actions = sorted({action for statement in statements(package, role)
-                      for action in as_list(statement["Action"])})
+    actions = {action for statement in statements(package, role)
+               for action in as_list(statement["Action"])}
+    # moto checks a transaction as one action of its own name, which AWS does not
+    # have: AWS checks each item's own action, which Roles.transaction_items() proves.
+    actions |= {"dynamodb:TransactWriteItems", "dynamodb:TransactGetItems"}
     return json.dumps({"Version": "2012-10-17",
-                       "Statement": [{"Effect": "Allow", "Action": actions, "Resource": "*"}]})
+                       "Statement": [{"Effect": "Allow", "Action": sorted(actions),
+                                      "Resource": "*"}]})
+
+
+TRANSACTION_ACTIONS = {"Put": "dynamodb:PutItem", "Update": "dynamodb:UpdateItem",
+                       "Delete": "dynamodb:DeleteItem",
+                       "ConditionCheck": "dynamodb:ConditionCheckItem", "Get": "dynamodb:GetItem"}
 
 
 class Roles:
@@ -590,6 +600,39 @@ class Roles:
         self.package = package
         self.monkeypatch = monkeypatch
         self.guard: Any = None
+        self.role: str | None = None
+        self.transacted: set[tuple[str, str]] = set()  # (IAM action, table name)
+
+    def _record_transactions(self) -> None:
+        from pynamodb.connection.base import Connection
+
+        def recorder(name: str) -> Any:
+            original = getattr(Connection, name)
+
+            def record(connection: Any, **kwargs: Any) -> Any:
+                # PynamoDB (and the store) pass every argument by keyword.
+                for kind, argument in (("Get", "get_items"),
+                                       ("ConditionCheck", "condition_check_items"),
+                                       ("Delete", "delete_items"), ("Put", "put_items"),
+                                       ("Update", "update_items")):
+                    self.transacted |= {(TRANSACTION_ACTIONS[kind], item["TableName"])
+                                        for item in kwargs.get(argument) or []}
+                return original(connection, **kwargs)
+
+            return record
+
+        for name in ("transact_write_items", "transact_get_items"):
+            self.monkeypatch.setattr(Connection, name, recorder(name))
+
+    def transaction_items_allowed(self, settings: Any) -> None:
+        """Every item of every transaction was one the role's grants allow, on its table."""
+        from functions.store.models import table_names
+
+        assert self.role is not None
+        logical = {table: f"{resource}.Arn" for resource, table in table_names(settings).items()}
+        allowed = grants(self.package, self.role)
+        for action, table in self.transacted:
+            assert (action, logical[table]) in allowed, (self.role, action, table)
 
     def assume(self, role: str) -> None:
         from moto.core.authorization import enable_iam_authentication
@@ -601,6 +644,8 @@ class Roles:
         key = iam.create_access_key(UserName=role)["AccessKey"]
         self.monkeypatch.setenv("AWS_ACCESS_KEY_ID", key["AccessKeyId"])
         self.monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", key["SecretAccessKey"])
+        self.role = role
+        self._record_transactions()
         self.guard = enable_iam_authentication()
         self.guard.__enter__()
 
@@ -677,7 +722,12 @@ def test_api_role_is_enough_for_the_whole_http_contract(
                 cookie=cookie))
         ok(call("DELETE", "/me/backup-codes", cookie=cookie), 204)
         ok(call("POST", "/auth/logout", cookie=cookie), 204)
-        # THEN every step was answered: the role allowed each call it made
+    # THEN every step was answered: the role allowed each call it made, and each item
+    # of each transaction is one its grants allow on that table
+    assert {action for action, _ in roles.transacted} >= {
+        "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:ConditionCheckItem",
+        "dynamodb:GetItem"}
+    roles.transaction_items_allowed(stack.settings)
 
 
 def _code_set_change(stack: Any, changed_at: float) -> dict[str, Any]:
@@ -699,13 +749,13 @@ def _code_set_change(stack: Any, changed_at: float) -> dict[str, Any]:
 
 
 def test_purge_role_is_enough_for_a_purge(stack: Any, package: Package, roles: Roles) -> None:
+    from functions.bootstrap import build_repositories
     from functions.core.model import Session
     from functions.store.models import SessionModel
-    from functions.store.repositories import DynamoSessionRepository
 
     # GIVEN alice with three sessions, opened before a change to her codes
     _seed(stack)
-    sessions = DynamoSessionRepository()
+    sessions = build_repositories(stack.settings).sessions
     for n in range(3):
         sessions.create(Session("acme", "alice", f"hash{n}", f"id{n}", 1000.0 + n, 1000.0 + n,
                                 1000.0 + n, 4_000_000_000.0, "192.0.2.1", "test"))

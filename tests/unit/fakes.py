@@ -1,8 +1,9 @@
 """In-memory implementations of the core's ports (functions/core/ports.py).
 
-Each fake keeps the semantics its DynamoDB twin gets from a conditional write:
-the check and the change happen under one lock, so a fake is as atomic as one
-DynamoDB request. Reads return copies, as a table would.
+Each fake keeps the semantics its DynamoDB twin gets from a conditional write or a
+transaction: the checks and the changes happen under one lock shared by every fake
+of a `FakeDatabase`, so a fake is as atomic as one DynamoDB request. Reads return
+copies, as a table would.
 """
 
 from __future__ import annotations
@@ -10,18 +11,25 @@ from __future__ import annotations
 import copy
 import threading
 from collections.abc import Sequence
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
-from functions.core.errors import AlreadyEnabled, Conflict, GenerationMismatch, NotEnabled, NotFound
+from functions.core.errors import (
+    AlreadyEnabled,
+    Conflict,
+    GenerationMismatch,
+    NotEnabled,
+    NotFound,
+    Unauthenticated,
+)
 from functions.core.model import (
     Change,
     CodeSet,
-    LoginFlow,
+    Counted,
+    Reservation,
     Session,
     SessionSummary,
     Tenant,
-    Usage,
     User,
     UserSummary,
 )
@@ -30,11 +38,17 @@ from functions.core.ports import (
     Clock,
     CodeSetRepository,
     Hasher,
-    LoginFlowRepository,
+    PasswordAttemptRepository,
+    SecondFactorStart,
+    SecondFactorState,
     SessionRepository,
+    SignInStore,
+    SignInSuccess,
     TenantRepository,
     UserRepository,
 )
+
+FLOW_USED = 1_000_000
 
 
 class FakeClock:
@@ -48,218 +62,312 @@ class FakeClock:
         self.current += seconds
 
 
+@dataclass
+class Attempts:
+    """A counter of attempts, as the store keeps one on an item."""
+
+    failures: int = 0
+    locked_until: float | None = None
+    attempt: str | None = None
+
+    def reserve(self, reservation: Reservation, holds_at_ceiling: bool) -> bool:
+        """The store's phases (functions/store/attempts.py), in one step."""
+        if self.locked_until is not None and self.locked_until > reservation.now:
+            return False
+        if self.failures >= LOCKOUT_CEILING and not holds_at_ceiling:
+            return False
+        if self.failures < LOCKOUT_CEILING:
+            self.failures += 1
+        if self.failures >= reservation.lock_from:
+            self.locked_until = reservation.hold_until  # held while it is checked
+        self.attempt = reservation.attempt_id
+        return True
+
+    def counted(self, allowed: bool) -> Counted:
+        return Counted(allowed=allowed, failures=self.failures, locked_until=self.locked_until)
+
+
+@dataclass
+class FakeDatabase:
+    """Every table, under one lock: what a transaction needs to be all or nothing."""
+
+    lock: threading.RLock = field(default_factory=threading.RLock)
+    tenants: dict[str, tuple[Tenant, TenantPolicy]] = field(default_factory=dict)
+    users: dict[tuple[str, str], User] = field(default_factory=dict)
+    second_factor: dict[tuple[str, str], Attempts] = field(default_factory=dict)
+    flows: dict[tuple[str, str], dict[str, int]] = field(default_factory=dict)
+    passwords: dict[tuple[str, str], Attempts] = field(default_factory=dict)
+    code_sets: dict[tuple[str, str], CodeSet] = field(default_factory=dict)
+    sessions: dict[tuple[str, str], Session] = field(default_factory=dict)
+    reauth: dict[tuple[str, str], Attempts] = field(default_factory=dict)
+
+    def generation(self, tenant: str, username: str) -> str | None:
+        found = self.code_sets.get((tenant, username))
+        return found.credential_generation if found else None
+
+
 class FakeTenantRepository:
-    def __init__(self) -> None:
-        self.items: dict[str, tuple[Tenant, TenantPolicy]] = {}
+    def __init__(self, db: FakeDatabase | None = None) -> None:
+        self.db = db or FakeDatabase()
         self.gets = 0
+
+    @property
+    def items(self) -> dict[str, tuple[Tenant, TenantPolicy]]:
+        return self.db.tenants
 
     def get(self, tenant_id: str) -> tuple[Tenant, TenantPolicy] | None:
         self.gets += 1
-        return self.items.get(tenant_id)
+        return self.db.tenants.get(tenant_id)
 
     def create(self, tenant: Tenant, policy: TenantPolicy) -> None:
-        if tenant.tenant_id in self.items:
-            raise Conflict(f"Tenant {tenant.tenant_id} already exists.")
-        self.items[tenant.tenant_id] = (tenant, policy)
+        with self.db.lock:
+            if tenant.tenant_id in self.db.tenants:
+                raise Conflict(f"Tenant {tenant.tenant_id} already exists.")
+            self.db.tenants[tenant.tenant_id] = (tenant, policy)
 
     def set_policy(self, tenant_id: str, policy: TenantPolicy) -> None:
-        if tenant_id not in self.items:
+        if tenant_id not in self.db.tenants:
             raise NotFound(f"Tenant {tenant_id} does not exist.")
-        self.items[tenant_id] = (self.items[tenant_id][0], policy)
+        self.db.tenants[tenant_id] = (self.db.tenants[tenant_id][0], policy)
 
     def list_tenants(self) -> list[tuple[Tenant, TenantPolicy]]:
-        return sorted(self.items.values(), key=lambda pair: pair[0].tenant_id)
+        return sorted(self.db.tenants.values(), key=lambda pair: pair[0].tenant_id)
 
 
 class FakeUserRepository:
-    def __init__(self) -> None:
-        self.items: dict[tuple[str, str], User] = {}
-        self._lock = threading.Lock()
+    def __init__(self, db: FakeDatabase) -> None:
+        self.db = db
 
     def get(self, tenant: str, username: str) -> User | None:
-        found = self.items.get((tenant, username))
-        return replace(found) if found else None
+        with self.db.lock:
+            found = self.db.users.get((tenant, username))
+            if found is None:
+                return None
+            counter = self.db.second_factor.get((tenant, username), Attempts())
+            return replace(found, failed_attempts=counter.failures,
+                           locked_until=counter.locked_until)
 
     def create(self, user: User) -> None:
-        with self._lock:
-            if (user.tenant, user.username) in self.items:
+        with self.db.lock:
+            if (user.tenant, user.username) in self.db.users:
                 raise Conflict(f"User {user.username} already exists.")
-            self.items[(user.tenant, user.username)] = replace(user)
+            self.db.users[(user.tenant, user.username)] = replace(user)
 
     def list_users(self, tenant: str) -> list[UserSummary]:
         return sorted((UserSummary(u.username, u.created_at, u.totp_enabled)
-                       for (t, _), u in self.items.items() if t == tenant),
+                       for (t, _), u in self.db.users.items() if t == tenant),
                       key=lambda u: u.username)
 
     def set_password_hash(self, tenant: str, username: str, password_hash: str) -> None:
         self._existing(tenant, username).password_hash = password_hash
 
-    def reserve_attempt(self, tenant: str, username: str, now: float, lock_from: int,
-                        hold_until: float) -> tuple[bool, User | None]:
-        with self._lock:
-            user = self.items.get((tenant, username))
-            if user is None:
-                return False, None
-            locked = user.locked_until is not None and user.locked_until > now
-            if locked or user.failed_attempts >= LOCKOUT_CEILING:
-                return False, replace(user)
-            user.failed_attempts += 1
-            if user.failed_attempts >= lock_from:
-                user.locked_until = hold_until  # held while this attempt is checked
-            return True, replace(user)
-
-    def lock_until(self, tenant: str, username: str, until: float | None) -> None:
-        if until is not None:
-            self._existing(tenant, username).locked_until = until
+    def lock_until(self, tenant: str, username: str, until: float) -> None:
+        self._existing(tenant, username)
+        self.db.second_factor.setdefault((tenant, username), Attempts()).locked_until = until
 
     def reset_failures(self, tenant: str, username: str) -> None:
-        user = self._existing(tenant, username)
-        user.failed_attempts, user.locked_until = 0, None
-
-    def claim_totp_step(self, tenant: str, username: str, step: int) -> bool:
-        with self._lock:
-            user = self._existing(tenant, username)
-            if user.totp_last_step is not None and user.totp_last_step >= step:
-                return False
-            user.totp_last_step = step
-            return True
+        self._existing(tenant, username)
+        self.db.second_factor[(tenant, username)] = Attempts()
 
     def _existing(self, tenant: str, username: str) -> User:
         try:
-            return self.items[(tenant, username)]
+            return self.db.users[(tenant, username)]
         except KeyError:
             raise NotFound(f"User {username} does not exist.") from None
 
 
+class FakePasswordAttemptRepository:
+    def __init__(self, db: FakeDatabase) -> None:
+        self.db = db
+
+    def reserve(self, tenant: str, username: str, reservation: Reservation) -> Counted:
+        with self.db.lock:
+            counter = self.db.passwords.setdefault((tenant, username), Attempts())
+            return counter.counted(counter.reserve(reservation, holds_at_ceiling=True))
+
+    def lock_until(self, tenant: str, username: str, until: float) -> None:
+        self.db.passwords.setdefault((tenant, username), Attempts()).locked_until = until
+
+    def clear(self, tenant: str, username: str) -> None:
+        self.db.passwords.pop((tenant, username), None)
+
+
 class FakeCodeSetRepository:
-    def __init__(self) -> None:
-        self.items: dict[tuple[str, str], CodeSet] = {}
+    def __init__(self, db: FakeDatabase) -> None:
+        self.db = db
         self.changes: list[Change] = []
         self.gets = 0
-        self._lock = threading.Lock()
+
+    @property
+    def items(self) -> dict[tuple[str, str], CodeSet]:
+        return self.db.code_sets
 
     def get(self, tenant: str, username: str) -> CodeSet | None:
         self.gets += 1
-        with self._lock:
-            found = self.items.get((tenant, username))
-            return copy.deepcopy(found)
+        with self.db.lock:
+            return copy.deepcopy(self.db.code_sets.get((tenant, username)))
 
     def add(self, code_set: CodeSet, change: Change) -> None:
-        with self._lock:
-            current = self.items.get((code_set.tenant, code_set.username))
+        with self.db.lock:
+            current = self.db.code_sets.get((code_set.tenant, code_set.username))
             if current is not None and current.enabled:
                 raise AlreadyEnabled()
-            self.items[(code_set.tenant, code_set.username)] = copy.deepcopy(code_set)
-            self.changes.append(change)
+            self._commit(code_set, change)
 
     def replace(self, code_set: CodeSet, expected_generation: str, change: Change) -> None:
-        with self._lock:
-            current = self.items.get((code_set.tenant, code_set.username))
-            if current is None or not current.enabled:
-                raise NotEnabled()
-            if current.generation != expected_generation:
-                raise GenerationMismatch()
-            self.items[(code_set.tenant, code_set.username)] = copy.deepcopy(code_set)
-            self.changes.append(change)
+        with self.db.lock:
+            self._require(code_set.tenant, code_set.username, expected_generation)
+            self._commit(code_set, change)
 
     def remove(self, tenant: str, username: str, expected_generation: str,
                new_generation: str, change: Change) -> None:
-        with self._lock:
-            current = self.items.get((tenant, username))
-            if current is None or not current.enabled:
-                raise NotEnabled()
-            if current.generation != expected_generation:
-                raise GenerationMismatch()
-            self.items[(tenant, username)] = CodeSet(
-                tenant=tenant, username=username, enabled=False, generation=new_generation,
-                hashes={}, total=0, created_at=current.created_at)
-            self.changes.append(change)
+        with self.db.lock:
+            current = self._require(tenant, username, expected_generation)
+            self._commit(CodeSet(tenant=tenant, username=username, enabled=False,
+                                 generation=new_generation, hashes={}, total=0,
+                                 created_at=current.created_at), change)
 
-    def consume(self, tenant: str, username: str, tag: str, generation: str,
-                usage: Usage) -> bool:
-        with self._lock:
-            current = self.items.get((tenant, username))
-            if (current is None or not current.enabled or current.generation != generation
-                    or tag not in current.hashes):
+    def _require(self, tenant: str, username: str, expected_generation: str) -> CodeSet:
+        current = self.db.code_sets.get((tenant, username))
+        if current is None or not current.enabled:
+            raise NotEnabled()
+        if current.generation != expected_generation:
+            raise GenerationMismatch()
+        return current
+
+    def _commit(self, code_set: CodeSet, change: Change) -> None:
+        session = self.db.sessions.get((code_set.tenant, change.session_ref))
+        if session is None:
+            raise Unauthenticated()
+        # The changing session moves to the new generation with the change.
+        session.credential_generation = change.credential_generation
+        self.db.code_sets[(code_set.tenant, code_set.username)] = replace(
+            copy.deepcopy(code_set), credential_generation=change.credential_generation)
+        self.changes.append(change)
+
+
+class FakeSignInStore:
+    def __init__(self, db: FakeDatabase) -> None:
+        self.db = db
+
+    def begin(self, start: SecondFactorStart) -> SecondFactorState:
+        with self.db.lock:
+            key = (start.tenant, start.username)
+            user = self.db.users.get(key)
+            counter = self.db.second_factor.setdefault(key, Attempts())
+            if user is None:
+                return SecondFactorState("no_user", counter.counted(False))
+            flows = self.db.flows.setdefault(key, {})
+            if flows.get(start.flow_id, 0) >= start.max_flow_attempts:
+                return SecondFactorState("flow_spent", counter.counted(False))
+            if not counter.reserve(start.reservation, holds_at_ceiling=False):
+                return SecondFactorState("locked", counter.counted(False))
+            flows[start.flow_id] = flows.get(start.flow_id, 0) + 1
+            return SecondFactorState(
+                "allowed", counter.counted(True),
+                replace(user, failed_attempts=counter.failures,
+                        locked_until=counter.locked_until),
+                copy.deepcopy(self.db.code_sets.get(key)))
+
+    def succeed(self, success: SignInSuccess) -> bool:
+        session = success.session
+        key = (session.tenant, session.username)
+        with self.db.lock:
+            user = self.db.users[key]
+            if (self.db.generation(*key) != success.credential_generation
+                    or self.db.flows[key].get(success.flow_id, 0) >= FLOW_USED):
                 return False
-            del current.hashes[tag]
-            current.last_used_at = usage.at
-            current.usage.append(usage)
+            if success.totp_step is not None and user.totp_last_step is not None \
+                    and user.totp_last_step >= success.totp_step:
+                return False
+            spend = success.spend
+            code_set = self.db.code_sets.get(key)
+            if spend is not None:
+                if (code_set is None or not code_set.enabled
+                        or code_set.generation != spend.generation
+                        or spend.tag not in code_set.hashes):
+                    return False
+                del code_set.hashes[spend.tag]
+                code_set.last_used_at = spend.usage.at
+                code_set.usage.append(spend.usage)
+            if success.totp_step is not None:
+                user.totp_last_step = success.totp_step
+            self.db.second_factor[key] = Attempts()
+            self.db.flows[key][success.flow_id] = FLOW_USED
+            self.db.sessions[(session.tenant, session.token_hash)] = replace(session)
             return True
 
 
 class FakeSessionRepository:
-    def __init__(self) -> None:
-        self.items: dict[tuple[str, str], Session] = {}
-        self.reauth_failures: dict[tuple[str, str], int] = {}
+    def __init__(self, db: FakeDatabase) -> None:
+        self.db = db
         self.touches = 0
 
+    @property
+    def items(self) -> dict[tuple[str, str], Session]:
+        return self.db.sessions
+
     def create(self, session: Session) -> None:
-        self.items[(session.tenant, session.token_hash)] = replace(session)
+        self.db.sessions[(session.tenant, session.token_hash)] = replace(session)
 
     def get(self, tenant: str, token_hash: str) -> Session | None:
-        found = self.items.get((tenant, token_hash))
+        found = self.db.sessions.get((tenant, token_hash))
         return replace(found) if found else None
 
+    def get_current(self, tenant: str, username: str,
+                    token_hash: str) -> tuple[Session | None, str | None]:
+        with self.db.lock:
+            return self.get(tenant, token_hash), self.db.generation(tenant, username)
+
     def touch(self, session: Session, now: float, expires_at: float) -> bool:
-        stored = self.items.get((session.tenant, session.token_hash))
+        stored = self.db.sessions.get((session.tenant, session.token_hash))
         if stored is None:
             return False
         self.touches += 1
         stored.last_seen_at, stored.expires_at = now, expires_at
         return True
 
-    def mark_authenticated(self, session: Session, now: float) -> None:
-        stored = self.items.get((session.tenant, session.token_hash))
-        if stored is not None:
-            stored.authenticated_at = now
-            self.reauth_failures.pop((session.tenant, session.token_hash), None)
+    def reserve_reauthentication(self, session: Session, attempt_id: str,
+                                 max_failures: int) -> int | None:
+        with self.db.lock:
+            key = (session.tenant, session.token_hash)
+            counter = self.db.reauth.setdefault(key, Attempts())
+            if key not in self.db.sessions or counter.failures >= max_failures:
+                return None
+            counter.failures += 1
+            counter.attempt = attempt_id
+            return counter.failures
 
-    def count_reauth_failure(self, session: Session) -> int | None:
-        key = (session.tenant, session.token_hash)
-        if key not in self.items:
-            return None
-        self.reauth_failures[key] = self.reauth_failures.get(key, 0) + 1
-        return self.reauth_failures[key]
+    def mark_authenticated(self, session: Session, now: float) -> bool:
+        with self.db.lock:
+            stored = self.db.sessions.get((session.tenant, session.token_hash))
+            if stored is None:
+                return False
+            stored.authenticated_at = now
+            self.db.reauth.pop((session.tenant, session.token_hash), None)
+            return True
 
     def delete(self, tenant: str, token_hash: str) -> None:
-        self.items.pop((tenant, token_hash), None)
+        self.db.sessions.pop((tenant, token_hash), None)
 
     def list_for_user(self, tenant: str, username: str) -> list[SessionSummary]:
         return [SessionSummary(token_hash=s.token_hash, session_id=s.session_id,
                                created_at=s.created_at, last_seen_at=s.last_seen_at,
-                               expires_at=s.expires_at, ip=s.ip, user_agent=s.user_agent)
-                for (t, _), s in self.items.items() if t == tenant and s.username == username]
+                               expires_at=s.expires_at, ip=s.ip, user_agent=s.user_agent,
+                               credential_generation=s.credential_generation)
+                for (t, _), s in self.db.sessions.items() if t == tenant and s.username == username]
 
-    def purge_user(self, tenant: str, username: str, created_before: float,
-                   keep_token_hash: str | None) -> int:
-        doomed = [key for key, s in self.items.items()
+    def purge_user(self, tenant: str, username: str, changed_at: float,
+                   old_generation: str | None, keep_token_hash: str | None) -> int:
+        doomed = [key for key, s in self.db.sessions.items()
                   if key[0] == tenant and s.username == username
-                  and s.created_at <= created_before and s.token_hash != keep_token_hash]
+                  and s.token_hash != keep_token_hash
+                  and (s.created_at <= changed_at or (
+                      old_generation is not None
+                      and s.credential_generation == old_generation))]
         for key in doomed:
-            del self.items[key]
+            del self.db.sessions[key]
         return len(doomed)
-
-
-class FakeLoginFlowRepository:
-    def __init__(self) -> None:
-        self.items: dict[tuple[str, str], LoginFlow] = {}
-        self._lock = threading.Lock()
-
-    def create(self, flow: LoginFlow) -> None:
-        self.items[(flow.tenant, flow.flow_hash)] = replace(flow)
-
-    def reserve_attempt(self, tenant: str, flow_hash: str, now: float,
-                        max_attempts: int) -> LoginFlow | None:
-        with self._lock:
-            flow = self.items.get((tenant, flow_hash))
-            if flow is None or flow.attempts >= max_attempts or flow.expires_at <= now:
-                return None
-            flow.attempts += 1
-            return replace(flow)
-
-    def delete(self, tenant: str, flow_hash: str) -> None:
-        self.items.pop((tenant, flow_hash), None)
 
 
 class CountingHasher:
@@ -297,9 +405,11 @@ class CountingHasher:
 
 
 if TYPE_CHECKING:  # the fakes keep satisfying the ports: mypy checks these
+    _db = FakeDatabase()
     _clock: Clock = FakeClock()
-    _tenants: TenantRepository = FakeTenantRepository()
-    _users: UserRepository = FakeUserRepository()
-    _code_sets: CodeSetRepository = FakeCodeSetRepository()
-    _sessions: SessionRepository = FakeSessionRepository()
-    _flows: LoginFlowRepository = FakeLoginFlowRepository()
+    _tenants: TenantRepository = FakeTenantRepository(_db)
+    _users: UserRepository = FakeUserRepository(_db)
+    _passwords: PasswordAttemptRepository = FakePasswordAttemptRepository(_db)
+    _code_sets: CodeSetRepository = FakeCodeSetRepository(_db)
+    _signin: SignInStore = FakeSignInStore(_db)
+    _sessions: SessionRepository = FakeSessionRepository(_db)

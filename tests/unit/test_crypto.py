@@ -63,12 +63,17 @@ def test_provisioning_uri_round_trips_through_pyotp() -> None:
 KEY = bytes(range(32))
 
 
+def tagger_of(key: bytes) -> crypto.HmacTagger:
+    return crypto.HmacTagger(crypto.KeyRing.fixed(key))
+
+
 def test_tags_are_deterministic_and_keyed() -> None:
-    tagger = crypto.HmacTagger(KEY)
-    assert tagger.tag("acme", "alice", "g1", "CODE") == tagger.tag("acme", "alice", "g1", "CODE")
-    other_key = crypto.HmacTagger(bytes(reversed(KEY)))
-    assert tagger.tag("acme", "alice", "g1", "CODE") != other_key.tag("acme", "alice", "g1",
+    tagger = tagger_of(KEY)
+    assert tagger.tag(1, "acme", "alice", "g1", "CODE") == tagger.tag(1, "acme", "alice", "g1",
                                                                       "CODE")
+    other_key = tagger_of(bytes(reversed(KEY)))
+    assert tagger.tag(1, "acme", "alice", "g1", "CODE") != other_key.tag(1, "acme", "alice",
+                                                                         "g1", "CODE")
 
 
 @pytest.mark.parametrize("parts", [
@@ -80,19 +85,94 @@ def test_tags_are_deterministic_and_keyed() -> None:
     ("acme", "aliceg1", "", "CODE"),
 ])
 def test_every_part_of_a_tag_matters(parts: tuple[str, ...]) -> None:
-    tagger = crypto.HmacTagger(KEY)
-    assert tagger.tag(*parts) != tagger.tag("acme", "alice", "g1", "CODE")
+    tagger = tagger_of(KEY)
+    assert tagger.tag(1, *parts) != tagger.tag(1, "acme", "alice", "g1", "CODE")
 
 
 def test_a_tag_is_short_url_safe_text_and_not_the_code() -> None:
-    tag = crypto.HmacTagger(KEY).tag("acme", "alice", "g1", "ABCDEFGHJKMNPQRS")
+    tag = tagger_of(KEY).tag(1, "acme", "alice", "g1", "ABCDEFGHJKMNPQRS")
     assert re.fullmatch(r"[A-Za-z0-9_-]{22}", tag)  # 128 bits, unpadded base64url
     assert "ABCD" not in tag
 
 
 def test_the_tag_key_must_be_at_least_256_bits() -> None:
     with pytest.raises(ValueError, match="32 bytes"):
-        crypto.HmacTagger(b"k" * 31)
+        tagger_of(b"k" * 31).tag(1, "acme", "alice", "g1", "CODE")
+
+
+class VersionedSource:
+    """A parameter store with versions, counting its reads: what SSM does for the key."""
+
+    def __init__(self) -> None:
+        self.versions = {1: bytes(range(32))}
+        self.reads: list[int | None] = []
+
+    def rotate(self) -> int:
+        version = max(self.versions) + 1
+        self.versions[version] = bytes([version]) * 32
+        return version
+
+    def __call__(self, version: int | None) -> tuple[int, bytes]:
+        self.reads.append(version)
+        if version is None:
+            version = max(self.versions)
+        if version not in self.versions:
+            raise LookupError(version)
+        return version, self.versions[version]
+
+
+def test_a_rotated_key_tags_new_sets_and_still_reads_old_ones() -> None:
+    # GIVEN a tag made under version 1 of the key
+    source, clock = VersionedSource(), [0.0]
+    ring = crypto.KeyRing(source, refresh_seconds=600, monotonic=lambda: clock[0])
+    tagger = crypto.HmacTagger(ring)
+    assert tagger.current_version() == 1
+    old_tag = tagger.tag(1, "acme", "alice", "g1", "CODE")
+    # WHEN the key is rotated THEN containers take the new version within the refresh time
+    source.rotate()
+    clock[0] = 599.0
+    assert tagger.current_version() == 1
+    clock[0] = 600.0
+    assert tagger.current_version() == 2
+    # AND a set of version 1 still finds its tag, while version 2 makes other tags
+    assert tagger.tag(1, "acme", "alice", "g1", "CODE") == old_tag
+    assert tagger.tag(2, "acme", "alice", "g1", "CODE") != old_tag
+    # AND each version was read once: the current one at each refresh, none again
+    assert source.reads == [None, None]
+
+
+def test_a_version_above_the_current_one_is_never_asked_for() -> None:
+    source = VersionedSource()
+    ring = crypto.KeyRing(source)
+    with pytest.raises(LookupError):
+        ring.get(7)
+    assert 7 not in source.reads
+
+
+def test_signed_tokens_carry_claims_and_refuse_any_change() -> None:
+    source = VersionedSource()
+    signer = crypto.TokenSigner(crypto.KeyRing(source))
+    token = signer.sign({"t": "acme", "u": "alice"})
+    assert signer.verify(token) == {"t": "acme", "u": "alice"}
+    head, version, payload, mac = token.split(".")
+    forged_payload = payload[:-2] + ("AA" if payload[-2:] != "AA" else "BB")
+    for forged in (f"{head}.{version}.{forged_payload}.{mac}", f"{head}.{version}.{payload}.x",
+                   f"v2.{version}.{payload}.{mac}", f"{head}.9.{payload}.{mac}", "", "a.b.c"):
+        assert signer.verify(forged) is None
+    other = crypto.TokenSigner(crypto.KeyRing.fixed(bytes(reversed(range(32)))))
+    assert other.verify(token) is None
+
+
+def test_a_signed_token_outlives_a_key_rotation() -> None:
+    source, clock = VersionedSource(), [0.0]
+    signer = crypto.TokenSigner(crypto.KeyRing(source, refresh_seconds=1,
+                                               monotonic=lambda: clock[0]))
+    before = signer.sign({"f": "1"})
+    source.rotate()
+    clock[0] = 5.0
+    after = signer.sign({"f": "2"})
+    assert before.split(".")[1] == "1" and after.split(".")[1] == "2"
+    assert signer.verify(before) == {"f": "1"} and signer.verify(after) == {"f": "2"}
 
 
 TINY = Argon2Parameters(memory_kib=8, time_cost=1, parallelism=1)

@@ -20,6 +20,7 @@ from functions.core.policy import (
 def test_the_default_policy_is_the_designs() -> None:
     policy = TenantPolicy()
     assert policy.to_dict() == {"code_count": 10, "lockout_threshold": 10,
+                                "password_lockout_threshold": 10,
                                 "reauth_max_age_seconds": 900, "purge_mode": "keep_current"}
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from functions.core.purge import PurgeOrder, sessions_to_keep
-from functions.stream.records import purge_order
+from functions.stream.records import UnreadableRecord, purge_order
 
 EVENTS = Path(__file__).resolve().parents[1] / "events"
 
@@ -49,8 +49,9 @@ def test_a_deleted_item_purges_every_session_of_the_user() -> None:
     removed["eventName"] = "REMOVE"
     del removed["dynamodb"]["NewImage"]
     order = purge_order(removed)
+    old_generation = removed["dynamodb"]["OldImage"]["generation"]["S"]
     assert order == PurgeOrder("demo", "alice", removed["dynamodb"]["ApproximateCreationDateTime"],
-                               None, "deleted")
+                               old_generation, None, "deleted")
 
 
 def test_the_tenant_policy_decides_whether_the_changing_session_stays() -> None:
@@ -60,6 +61,15 @@ def test_the_tenant_policy_decides_whether_the_changing_session_stays() -> None:
     assert sessions_to_keep(order, "all") is None
 
 
-def test_records_of_other_kinds_order_nothing() -> None:
-    assert purge_order({"eventName": "INSERT", "dynamodb": {}}) is None
-    assert purge_order({}) is None
+@pytest.mark.parametrize("unreadable", [
+    {"eventName": "INSERT", "dynamodb": {}},
+    {},
+    {"eventName": "RENAME", "dynamodb": {"NewImage": {"tenant": {"S": "demo"}}}},
+    {"eventName": "INSERT", "dynamodb": {"NewImage": {"tenant": {"S": "demo"},
+                                                      "changed_at": {"N": "1"}}}},
+])
+def test_a_record_that_cannot_be_read_is_reported_never_skipped(unreadable: dict) -> None:
+    # A skipped record could leave sessions open after a change: it must fail, so
+    # that the batch reports it, the mapping retries it, and the queue gets it at last.
+    with pytest.raises(UnreadableRecord):
+        purge_order(unreadable)

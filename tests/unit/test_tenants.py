@@ -77,3 +77,17 @@ def test_an_invalid_tenant_id_never_reaches_the_table(repo: FakeTenantRepository
     with pytest.raises(InvalidRequest):
         directory.policy(tenant)
     assert repo.gets == 0
+
+
+def test_the_cache_is_bounded_and_keeps_the_recently_used(repo: FakeTenantRepository) -> None:
+    # GIVEN a directory that remembers three tenants, one of them known and in use
+    directory = TenantDirectory(repo, FakeClock(), cache_seconds=30, max_entries=3)
+    directory.policy("acme")
+    # WHEN requests name many made-up tenants, acme used between them
+    for i in range(50):
+        with pytest.raises(UnknownTenant):
+            directory.policy(f"nobody-{i}")
+        directory.policy("acme")
+    # THEN the cache held no more than three, and acme was never read again
+    assert len(directory._cache) == 3
+    assert repo.gets == 1 + 50

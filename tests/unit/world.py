@@ -10,8 +10,10 @@ from fakes import (
     CountingHasher,
     FakeClock,
     FakeCodeSetRepository,
-    FakeLoginFlowRepository,
+    FakeDatabase,
+    FakePasswordAttemptRepository,
     FakeSessionRepository,
+    FakeSignInStore,
     FakeTenantRepository,
     FakeUserRepository,
 )
@@ -24,8 +26,10 @@ from functions.core.sessions import SessionLimits, Sessions, Tokens
 from functions.core.signin import (
     Authenticated,
     LoginFlows,
+    LoginResult,
     SecondFactors,
     SignIn,
+    SignInParts,
     parse_second_factor,
 )
 from functions.core.tenants import TenantDirectory
@@ -44,11 +48,12 @@ TINY_ARGON2 = Argon2Parameters(memory_kib=8, time_cost=1, parallelism=1)
 @dataclass
 class World:
     clock: FakeClock
+    db: FakeDatabase
     tenants: FakeTenantRepository
     users: FakeUserRepository
+    passwords: FakePasswordAttemptRepository
     code_sets: FakeCodeSetRepository
     sessions: FakeSessionRepository
-    flows: FakeLoginFlowRepository
     hasher: CountingHasher
     tagger: crypto.HmacTagger
     backup_codes: BackupCodeService
@@ -70,9 +75,12 @@ class World:
     def totp_now(self) -> str:
         return pyotp.TOTP(self.totp_secret).at(self.clock.now())
 
+    def login(self, username: str = USERNAME, password: str = PASSWORD) -> LoginResult:
+        return self.signin.login(TENANT, self.policy(), username, password, CONTEXT)
+
     def sign_in_token(self, username: str = USERNAME) -> str:
         """A session token, through the password and (when the user has one) TOTP."""
-        result = self.signin.login(TENANT, username, PASSWORD, CONTEXT)
+        result = self.login(username)
         if result.status == "authenticated":
             assert result.session_token is not None
             return result.session_token
@@ -91,20 +99,24 @@ class World:
 
 def build_world(argon2: crypto.Argon2Hasher) -> World:
     clock = FakeClock()
-    tenants, users = FakeTenantRepository(), FakeUserRepository()
-    code_sets, sessions, flows = (FakeCodeSetRepository(), FakeSessionRepository(),
-                                  FakeLoginFlowRepository())
+    db = FakeDatabase()
+    tenants, users = FakeTenantRepository(db), FakeUserRepository(db)
+    code_sets, sessions = FakeCodeSetRepository(db), FakeSessionRepository(db)
+    passwords = FakePasswordAttemptRepository(db)
     hasher = CountingHasher(argon2)
-    tagger = crypto.HmacTagger(secrets.token_bytes(32))
+    keys = crypto.KeyRing.fixed(secrets.token_bytes(32))
+    tagger = crypto.HmacTagger(keys)
     backup_codes = BackupCodeService(code_sets, hasher, tagger, clock, new_generation=crypto.new_id)
     tokens = Tokens(crypto.new_token, crypto.token_hash, crypto.new_id)
     sessions_service = Sessions(sessions, users, hasher, tokens, clock, LIMITS)
-    signin = SignIn(users, LoginFlows(flows, tokens, clock, LIMITS),
-                    SecondFactors(users, code_sets, backup_codes, crypto.Totp()), hasher,
-                    sessions_service, clock)
+    signin = SignIn(SignInParts(
+        users=users, passwords=passwords, store=FakeSignInStore(db),
+        flows=LoginFlows(crypto.TokenSigner(keys), crypto.new_id, clock, LIMITS),
+        factors=SecondFactors(code_sets, backup_codes, crypto.Totp(), crypto.new_id),
+        hasher=hasher, sessions=sessions_service, clock=clock, new_id=crypto.new_id))
     tenants.create(Tenant(TENANT, "Acme", clock.now()), TenantPolicy())
-    return World(clock=clock, tenants=tenants, users=users, code_sets=code_sets,
-                 sessions=sessions, flows=flows, hasher=hasher, tagger=tagger,
+    return World(clock=clock, db=db, tenants=tenants, users=users, passwords=passwords,
+                 code_sets=code_sets, sessions=sessions, hasher=hasher, tagger=tagger,
                  backup_codes=backup_codes, signin=signin, sessions_service=sessions_service,
                  directory=TenantDirectory(tenants, clock, 30.0),
                  totp_secret=pyotp.random_base32())

@@ -1,7 +1,7 @@
 """The tenant API's routes, by resource; each module lists its ROUTES."""
 
 from ..routing import Route
-from . import account, auth, backup_codes, contract, sessions
+from . import account, auth, backup_codes, contract, sessions, tenant
 
 ROUTES: list[Route] = [*auth.ROUTES, *account.ROUTES, *backup_codes.ROUTES,
-                       *sessions.ROUTES, *contract.ROUTES]
+                       *sessions.ROUTES, *tenant.ROUTES, *contract.ROUTES]

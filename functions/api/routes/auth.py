@@ -15,8 +15,8 @@ from ..routing import Call, Route
 
 def login(call: Call) -> Response:
     body = call.json()
-    result = call.services.signin.login(call.tenant, body.get("username"), body.get("password"),
-                                        call.context)
+    result = call.services.signin.login(call.tenant, call.policy, body.get("username"),
+                                        body.get("password"), call.context)
     response = json_response(presenters.login_result(result))
     if result.session_token is not None:
         return call.with_session_cookie(response, result.session_token)
@@ -39,12 +39,12 @@ def reauthenticate(call: Call) -> Response:
 def logout(call: Call) -> Response:
     with contextlib.suppress(Unauthenticated):  # signing out twice is not an error
         call.services.sessions.logout(call.session)
-    return call.with_session_cookie(json_response(None, 204), "")
+    return json_response(None, 204)  # the route clears the cookie, whatever the answer
 
 
 ROUTES = [
     Route("POST", "/auth/login", login, signed_in=False),
     Route("POST", "/auth/mfa", second_factor, signed_in=False),
     Route("POST", "/auth/reauth", reauthenticate),
-    Route("POST", "/auth/logout", logout, signed_in=False),
+    Route("POST", "/auth/logout", logout, signed_in=False, clears_session_cookie=True),
 ]

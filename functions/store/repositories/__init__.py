@@ -1,10 +1,12 @@
 """DynamoDB implementations of the domain's repositories (functions/core/ports.py)."""
 
 from .code_sets import DynamoCodeSetRepository
-from .login_flows import DynamoLoginFlowRepository
+from .password_attempts import DynamoPasswordAttemptRepository
 from .sessions import DynamoSessionRepository
+from .signin import DynamoSignInStore
 from .tenants import DynamoTenantRepository
 from .users import DynamoUserRepository
 
-__all__ = ["DynamoCodeSetRepository", "DynamoLoginFlowRepository", "DynamoSessionRepository",
-           "DynamoTenantRepository", "DynamoUserRepository"]
+__all__ = ["DynamoCodeSetRepository", "DynamoPasswordAttemptRepository",
+           "DynamoSessionRepository", "DynamoSignInStore", "DynamoTenantRepository",
+           "DynamoUserRepository"]

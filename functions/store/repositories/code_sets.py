@@ -1,23 +1,43 @@
-"""Code sets: one item per user, its generation moved by every change."""
+"""Code sets: one item per user. Every change to the user's second factor moves its
+credential generation, in one transaction with the changing session, which keeps
+its place under the new generation."""
 
 from __future__ import annotations
 
 from typing import Any, cast
 
+from pynamodb.connection import Connection
+from pynamodb.expressions.condition import Condition
 from pynamodb.expressions.operand import Path
+from pynamodb.transactions import TransactWrite
 
-from ...core.errors import AlreadyEnabled, GenerationMismatch, NotEnabled
+from ...core.errors import AlreadyEnabled, GenerationMismatch, NotEnabled, Unauthenticated
 from ...core.model import Change, CodeSet, Usage
 from .. import keys
-from ..conditional import applied
-from ..models import CodeSetModel, UsageMap
+from ..conditional import Reasons, returned, text, transact
+from ..models import CodeSetModel, SessionModel
 
 # Conditions, named once. `== True` builds a PynamoDB condition, not a comparison.
-_ENABLED = CodeSetModel.enabled == True  # noqa: E712
-_DISABLED = CodeSetModel.enabled == False  # noqa: E712
+ENABLED = CodeSetModel.enabled == True  # noqa: E712
+DISABLED = CodeSetModel.enabled == False  # noqa: E712
+
+
+def code_path(tag: str) -> Path:
+    # `codes` is a raw map keyed by lookup tag: indexing it gives a document path.
+    return cast(Path, CodeSetModel.codes[tag])
+
+
+def generation_is(credential_generation: str | None) -> Condition:
+    """The user's second factor is still the one read (None: never changed)."""
+    if credential_generation is None:
+        return CodeSetModel.credential_generation.does_not_exist()
+    return CodeSetModel.credential_generation == credential_generation
 
 
 class DynamoCodeSetRepository:
+    def __init__(self, connection: Connection) -> None:
+        self._connection = connection
+
     def get(self, tenant: str, username: str) -> CodeSet | None:
         try:
             item = CodeSetModel.get(keys.code_set_pk(tenant, username), consistent_read=True)
@@ -30,46 +50,70 @@ class DynamoCodeSetRepository:
             total=int(item.total), created_at=float(item.created_at),
             last_used_at=None if item.last_used_at is None else float(item.last_used_at),
             usage=[Usage(at=float(u.at), ip=u.ip, user_agent=u.user_agent)
-                   for u in (item.usage or [])])
+                   for u in (item.usage or [])],
+            key_version=int(item.key_version or 1),
+            credential_generation=item.credential_generation)
 
     def add(self, code_set: CodeSet, change: Change) -> None:
         # A first set, or a set after a removal (the item stays as a disabled
         # tombstone); never over a set that is on.
-        if not applied(lambda: self._item(code_set, change).save(
-                condition=CodeSetModel.pk.does_not_exist() | _DISABLED)):
+        condition = CodeSetModel.pk.does_not_exist() | DISABLED
+        if not self._change(code_set.tenant, code_set.username, change,
+                            lambda tx: tx.save(self._item(code_set, change), condition=condition,
+                                               return_values="ALL_OLD")):
             raise AlreadyEnabled()
 
     def replace(self, code_set: CodeSet, expected_generation: str, change: Change) -> None:
         # The whole new set in one conditional put: it lands only over the
         # generation the user saw, so two regenerations cannot both win and
         # the codes shown are always the codes stored.
-        if not applied(lambda: self._item(code_set, change).save(
-                condition=_ENABLED & (CodeSetModel.generation == expected_generation))):
+        condition = ENABLED & (CodeSetModel.generation == expected_generation)
+        if not self._change(code_set.tenant, code_set.username, change,
+                            lambda tx: tx.save(self._item(code_set, change), condition=condition,
+                                               return_values="ALL_OLD")):
             self._raise_lost_race(code_set.tenant, code_set.username)
 
     def remove(self, tenant: str, username: str, expected_generation: str,
                new_generation: str, change: Change) -> None:
         # The item stays, disabled, so the stream record says who removed it.
-        if not applied(lambda: CodeSetModel(keys.code_set_pk(tenant, username)).update(
-                actions=[CodeSetModel.enabled.set(False),
-                         CodeSetModel.generation.set(new_generation),
-                         CodeSetModel.codes.remove(), CodeSetModel.usage.remove(),
-                         CodeSetModel.last_used_at.remove(), CodeSetModel.total.set(0),
-                         *self._change_actions(change)],
-                condition=_ENABLED & (CodeSetModel.generation == expected_generation))):
+        actions = [CodeSetModel.enabled.set(False), CodeSetModel.generation.set(new_generation),
+                   CodeSetModel.codes.remove(), CodeSetModel.usage.remove(),
+                   CodeSetModel.last_used_at.remove(), CodeSetModel.total.set(0),
+                   *self._change_actions(change)]
+        condition = ENABLED & (CodeSetModel.generation == expected_generation)
+        if not self._change(tenant, username, change,
+                            lambda tx: tx.update(CodeSetModel(keys.code_set_pk(tenant, username)),
+                                                 actions=actions, condition=condition,
+                                                 return_values="ALL_OLD")):
             self._raise_lost_race(tenant, username)
 
-    def consume(self, tenant: str, username: str, tag: str, generation: str,
-                usage: Usage) -> bool:
-        used = UsageMap(at=usage.at, ip=usage.ip, user_agent=usage.user_agent)
-        # Removes the code's hash only while it is still there and the set is
-        # still the generation that was read: exactly one concurrent spend wins.
-        return applied(lambda: CodeSetModel(keys.code_set_pk(tenant, username)).update(
-            actions=[_code_path(tag).remove(),
-                     CodeSetModel.last_used_at.set(usage.at),
-                     CodeSetModel.usage.set((CodeSetModel.usage | []).append([used]))],
-            condition=(_code_path(tag).exists() & (CodeSetModel.generation == generation)
-                       & _ENABLED)))
+    def _change(self, tenant: str, username: str, change: Change,
+                write: Any) -> bool:
+        """The change and the changing session's move to the new generation, together.
+        False when the code set's condition failed; Unauthenticated when the session
+        is gone (signed out or purged meanwhile): then nothing changed."""
+        code_set_pk = keys.code_set_pk(tenant, username)
+        session_pk = keys.session_pk(tenant, change.session_ref)
+
+        def build(transaction: TransactWrite) -> None:
+            write(transaction)
+            transaction.update(
+                SessionModel(session_pk),
+                actions=[SessionModel.credential_generation.set(change.credential_generation)],
+                condition=SessionModel.pk.exists(), return_values="ALL_OLD")
+
+        def landed(reasons: Reasons) -> bool:
+            # The new credential generation is unique to this request: found stored,
+            # a try whose answer was lost had made the change.
+            found = returned(reasons, code_set_pk)
+            if text(found, "credential_generation") == change.credential_generation:
+                return True
+            if returned(reasons, session_pk) is None and _session_refused(reasons):
+                raise Unauthenticated()
+            return False
+
+        return transact(self._connection, build, token=change.credential_generation[:36],
+                        landed=landed)
 
     def _raise_lost_race(self, tenant: str, username: str) -> None:
         current = self.get(tenant, username)
@@ -81,7 +125,8 @@ class DynamoCodeSetRepository:
     def _change_actions(change: Change) -> list[Any]:
         return [CodeSetModel.change.set(change.kind),
                 CodeSetModel.changed_by.set(change.session_ref),
-                CodeSetModel.changed_at.set(change.at)]
+                CodeSetModel.changed_at.set(change.at),
+                CodeSetModel.credential_generation.set(change.credential_generation)]
 
     @staticmethod
     def _item(code_set: CodeSet, change: Change) -> CodeSetModel:
@@ -89,9 +134,13 @@ class DynamoCodeSetRepository:
             keys.code_set_pk(code_set.tenant, code_set.username), tenant=code_set.tenant,
             username=code_set.username, enabled=code_set.enabled, generation=code_set.generation,
             codes=code_set.hashes, total=code_set.total, created_at=code_set.created_at,
-            usage=[], change=change.kind, changed_by=change.session_ref, changed_at=change.at)
+            usage=[], key_version=code_set.key_version,
+            credential_generation=change.credential_generation, change=change.kind,
+            changed_by=change.session_ref, changed_at=change.at)
 
 
-def _code_path(tag: str) -> Path:
-    # `codes` is a raw map keyed by lookup tag: indexing it gives a document path.
-    return cast(Path, CodeSetModel.codes[tag])
+def _session_refused(reasons: Reasons) -> bool:
+    # The session's update is the transaction's last item (PynamoDB sends puts,
+    # then updates, in the order they were added).
+    last = reasons[-1] if reasons else None
+    return last is not None and last.code == "ConditionalCheckFailed"
