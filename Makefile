@@ -5,18 +5,29 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
 
-.PHONY: run test check lint typecheck package bench deps frontend browser clean
+.PHONY: run test check lint typecheck package bench deps deps-local frontend browser clean
 
 UV_VERSION := 0.13.9
 
-# uv installs exactly the lock file, quickly; pip only bootstraps uv itself.
-$(VENV)/.installed: requirements-dev.lock pyproject.toml
+# uv installs exactly a lock file, quickly; pip only bootstraps uv itself. `make run`
+# needs the runtime and the local stack (requirements-local.lock); tests and lint
+# add their tools (requirements-dev.lock, a superset).
+$(VENV)/.uv:
 	$(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
-	$(VENV)/bin/uv pip install --quiet --python $(VENV)/bin/python -r requirements-dev.lock
+	touch $@
+
+$(VENV)/.installed-local: $(VENV)/.uv requirements-local.lock pyproject.toml
+	$(VENV)/bin/uv pip install --quiet --python $(VENV)/bin/python -r requirements-local.lock
 	$(VENV)/bin/uv pip install --quiet --python $(VENV)/bin/python --no-deps -e .
 	touch $@
 
+$(VENV)/.installed: $(VENV)/.uv requirements-dev.lock pyproject.toml
+	$(VENV)/bin/uv pip install --quiet --python $(VENV)/bin/python -r requirements-dev.lock
+	$(VENV)/bin/uv pip install --quiet --python $(VENV)/bin/python --no-deps -e .
+	touch $@ $(VENV)/.installed-local
+
+deps-local: $(VENV)/.installed-local
 deps: $(VENV)/.installed
 
 frontend/node_modules/.installed: frontend/package-lock.json
@@ -37,7 +48,7 @@ frontend: frontend/dist/.built
 browser:
 	@command -v chromium >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 
-run: deps frontend
+run: deps-local frontend
 	PORT=$(PORT) $(PY) -m functions.local
 
 test: deps frontend browser

@@ -11,6 +11,7 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
@@ -99,6 +100,44 @@ class _Handler(BaseHTTPRequestHandler):
     def do_PUT(self) -> None:
         self._dispatch()
 
+    # The methods API Gateway and CloudFront would refuse too; any other method name
+    # is refused by send_error() below, in the same JSON.
+    def do_PATCH(self) -> None:
+        self._refuse_method()
+
+    def do_OPTIONS(self) -> None:
+        self._refuse_method()
+
+    def do_TRACE(self) -> None:
+        self._refuse_method()
+
+    def _refuse_method(self) -> None:
+        self.close_connection = True
+        self.send_error(HTTPStatus.METHOD_NOT_ALLOWED)
+
+    def send_error(self, code: int, message: str | None = None,
+                   explain: str | None = None) -> None:
+        """Every refusal of the front door itself in the API's JSON, never an HTML page.
+        An unknown method is "not allowed" (405), as API Gateway says it."""
+        status = HTTPStatus.METHOD_NOT_ALLOWED if code == HTTPStatus.NOT_IMPLEMENTED else code
+        status = HTTPStatus(status)
+        error = {HTTPStatus.METHOD_NOT_ALLOWED: "method_not_allowed",
+                 HTTPStatus.BAD_REQUEST: "invalid_request",
+                 HTTPStatus.REQUEST_ENTITY_TOO_LARGE: "payload_too_large"}.get(status, "error")
+        body = json.dumps({"error": error, "message": message or status.phrase}).encode()
+        self.send_response(status)
+        for name, value in SECURITY_HEADERS.items():
+            self.send_header(name, value)
+        if status == HTTPStatus.METHOD_NOT_ALLOWED:
+            self.send_header("Allow", "GET, POST, DELETE, PUT")
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Cache-Control", "no-store")
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Connection", "close")
+        self.end_headers()
+        if self.command != "HEAD" and code >= HTTPStatus.OK:
+            self.wfile.write(body)
+
     def _dispatch(self) -> None:
         started = time.perf_counter()
         path = self.path.split("?", 1)[0]
@@ -114,8 +153,14 @@ class _Handler(BaseHTTPRequestHandler):
                  (time.perf_counter() - started) * 1000)
 
     def _api(self, path: str) -> int:
-        length = int(self.headers.get("Content-Length") or 0)
+        declared = self.headers.get("Content-Length", "0")
+        if not (declared.strip().isascii() and declared.strip().isdigit()):
+            self.close_connection = True  # the body's end is unknown: no next request
+            return self._send_json(400, {"error": "invalid_request",
+                                         "message": "Content-Length is not a number."})
+        length = int(declared.strip())
         if length > MAX_BODY:
+            self.close_connection = True  # the body is left unread
             return self._send_json(413, {"error": "payload_too_large",
                                          "message": "The request body is too large."})
         body = self.rfile.read(length) if length else b""

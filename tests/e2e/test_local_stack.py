@@ -80,6 +80,37 @@ def local_stack():
         process.wait(timeout=20)
 
 
+def raw_request(base: str, request: bytes) -> tuple[int, dict]:
+    """One hand-written HTTP request, for what no client library would send."""
+    host, port = base.removeprefix("http://").split(":")
+    with socket.create_connection((host, int(port)), timeout=10) as connection:
+        connection.sendall(request)
+        answer = b""
+        while chunk := connection.recv(65536):
+            answer += chunk
+    head, _, body = answer.partition(b"\r\n\r\n")
+    return int(head.split()[1]), json.loads(body)
+
+
+@pytest.mark.parametrize("method", ["PATCH", "OPTIONS", "TRACE", "BREW"])
+def test_the_front_door_refuses_other_methods_in_json(local_stack, method: str) -> None:
+    base, _, _ = local_stack
+    status, body = raw_request(base, f"{method} /t/demo/api/me HTTP/1.1\r\n"
+                                     "Host: localhost\r\nContent-Length: 0\r\n\r\n".encode())
+    assert (status, body["error"]) == (405, "method_not_allowed")
+
+
+@pytest.mark.parametrize("length", ["abc", "-1", "1e3", ""])
+def test_a_bad_content_length_is_a_clear_400(local_stack, length: str) -> None:
+    base, _, _ = local_stack
+    header = f"Content-Length: {length}\r\n" if length else "Content-Length: \r\n"
+    status, body = raw_request(base, ("POST /t/demo/api/auth/login HTTP/1.1\r\n"
+                                      "Host: localhost\r\nConnection: close\r\n"
+                                      "Content-Type: application/json\r\n"
+                                      f"{header}\r\n").encode())
+    assert status == 400 and body["error"] in ("invalid_request", "invalid_json"), body
+
+
 def test_make_run_serves_the_whole_product_and_stops_cleanly(local_stack) -> None:
     base, process, output = local_stack
     text = "".join(output)
