@@ -17,6 +17,12 @@ export async function withBusy<T>(button: HTMLButtonElement, task: () => Promise
   }
 }
 
+/** aria-busy on a region while it loads. */
+export function markBusy(region: HTMLElement, busy: boolean): void {
+  if (busy) region.setAttribute('aria-busy', 'true');
+  else region.removeAttribute('aria-busy');
+}
+
 const pending = new WeakMap<HTMLElement, number>();
 
 /** Writes a message into a live region; an equal message is announced again. */

@@ -6,10 +6,11 @@ import { parseTimestamp } from '../dates.js';
 import { confirmDialog } from '../dialogs.js';
 import { fill, h, srOnly, uid } from '../dom.js';
 import { icon } from '../icons.js';
-import { Cancelled, describeError, isUnauthenticated } from '../messages.js';
+import { loader, reportFailure } from '../load.js';
+import { describeError, isUnauthenticated } from '../messages.js';
 import { withReauth } from '../reauth.js';
 import { strings } from '../strings.js';
-import { preservingFocus, refocus, say, withBusy } from '../ui.js';
+import { markBusy, preservingFocus, refocus, say, withBusy } from '../ui.js';
 import { browserName } from '../useragent.js';
 import { showCodesDialog } from './codes-dialog.js';
 import type { ViewContext } from './context.js';
@@ -68,25 +69,19 @@ export function backupCodesCard(ctx: ViewContext, me: Me, onCodesChanged: () => 
     say(errorMessage, '');
   }
 
-  async function reload(): Promise<void> {
-    element.setAttribute('aria-busy', 'true');
-    try {
-      const fresh = await ctx.api.backupCodesStatus();
-      if (ctx.signal.aborted) return;
+  const statusLoader = loader(ctx, {
+    read: () => ctx.api.backupCodesStatus(),
+    show: (fresh) => {
       status = fresh;
       preservingFocus(element, () => render(fresh));
-    } catch (error) {
-      if (ctx.signal.aborted) return;
-      if (isUnauthenticated(error)) {
-        ctx.sessionEnded();
-        return;
-      }
+    },
+    failed: (error) => {
       status = null;
       renderLoadFailure(describeError(error));
-    } finally {
-      element.removeAttribute('aria-busy');
-    }
-  }
+    },
+    busy: (busy) => markBusy(element, busy),
+  });
+  const reload = (): Promise<void> => statusLoader.reload();
 
   function renderLoadFailure(reason: string): void {
     badge.hidden = true;
@@ -163,17 +158,16 @@ export function backupCodesCard(ctx: ViewContext, me: Me, onCodesChanged: () => 
 
   /** Reports the error of an action in the card (stale state: explain and reload). */
   function report(error: unknown): void {
-    if (error instanceof Cancelled || ctx.signal.aborted) return;
-    if (isUnauthenticated(error)) {
-      ctx.sessionEnded();
-      return;
-    }
-    if (isStale(error)) {
-      say(errorMessage, STALE_STATE[error.code] ?? '');
-      void reload();
-      return;
-    }
-    say(errorMessage, describeError(error));
+    reportFailure(ctx, error, {
+      failed: (failure) => {
+        if (!isStale(failure)) {
+          say(errorMessage, describeError(failure));
+          return;
+        }
+        say(errorMessage, STALE_STATE[failure.code] ?? '');
+        void reload();
+      },
+    });
   }
 
   /**

@@ -4,10 +4,11 @@ import { ApiError, type Session } from '../api.js';
 import { formatRelative, parseTimestamp } from '../dates.js';
 import { h, srOnly, uid } from '../dom.js';
 import { icon } from '../icons.js';
-import { Cancelled, describeError, isUnauthenticated } from '../messages.js';
+import { loader, settle } from '../load.js';
+import { describeError } from '../messages.js';
 import { withReauth } from '../reauth.js';
 import { strings } from '../strings.js';
-import { preservingFocus, refocus, say, withBusy } from '../ui.js';
+import { markBusy, preservingFocus, refocus, say, withBusy } from '../ui.js';
 import { browserName } from '../useragent.js';
 import type { ViewContext } from './context.js';
 import { iconButton, timeText, unknown } from './widgets.js';
@@ -26,6 +27,10 @@ const PURGE_SETTLE_MS = 2500;
 export function sortSessions(sessions: readonly Session[]): Session[] {
   const seen = (s: Session): number => parseTimestamp(s.lastSeenAt ?? s.createdAt)?.getTime() ?? 0;
   return [...sessions].sort((a, b) => Number(b.current) - Number(a.current) || seen(b) - seen(a));
+}
+
+function isGone(error: unknown): boolean {
+  return error instanceof ApiError && error.status === 404;
 }
 
 export function sessionsCard(ctx: ViewContext): SessionsCard {
@@ -51,23 +56,13 @@ export function sessionsCard(ctx: ViewContext): SessionsCard {
     errorMessage,
   );
 
-  async function reload(): Promise<void> {
-    element.setAttribute('aria-busy', 'true');
-    try {
-      const sessions = await ctx.api.sessions();
-      if (ctx.signal.aborted) return;
-      preservingFocus(element, () => render(sortSessions(sessions)), heading);
-    } catch (error) {
-      if (ctx.signal.aborted) return;
-      if (isUnauthenticated(error)) {
-        ctx.sessionEnded();
-        return;
-      }
-      body.replaceChildren(h('p', { class: 'load-failed' }, t.loadFailed, ' ', describeError(error)));
-    } finally {
-      element.removeAttribute('aria-busy');
-    }
-  }
+  const sessionsLoader = loader(ctx, {
+    read: () => ctx.api.sessions(),
+    show: (sessions) => preservingFocus(element, () => render(sortSessions(sessions)), heading),
+    failed: (error) => body.replaceChildren(h('p', { class: 'load-failed' }, t.loadFailed, ' ', describeError(error))),
+    busy: (busy) => markBusy(element, busy),
+  });
+  const reload = (): Promise<void> => sessionsLoader.reload();
 
   function render(sessions: Session[]): void {
     if (sessions.length === 0) {
@@ -122,23 +117,20 @@ export function sessionsCard(ctx: ViewContext): SessionsCard {
   async function endSession(session: Session, button: HTMLButtonElement): Promise<void> {
     say(statusMessage, '');
     say(errorMessage, '');
-    try {
-      await withBusy(button, () => withReauth(ctx.api, () => ctx.api.endSession(session.id)));
-      say(statusMessage, t.ended);
-    } catch (error) {
-      if (error instanceof Cancelled || ctx.signal.aborted) return;
-      if (isUnauthenticated(error)) {
-        ctx.sessionEnded();
-        return;
-      }
-      // Already gone (ended elsewhere or purged): the refreshed list says so.
-      if (!(error instanceof ApiError && error.status === 404)) {
-        say(errorMessage, describeError(error));
-        return;
-      }
-    }
-    await reload();
-    refocus(null, heading);
+    const ended = async (): Promise<void> => {
+      await reload();
+      refocus(null, heading);
+    };
+    await withBusy(button, () =>
+      settle(ctx, withReauth(ctx.api, () => ctx.api.endSession(session.id)), {
+        done: () => {
+          say(statusMessage, t.ended);
+          void ended();
+        },
+        // Already gone (ended elsewhere or purged): the refreshed list says so.
+        failed: (error) => (isGone(error) ? void ended() : say(errorMessage, describeError(error))),
+      }),
+    );
   }
 
   function reloadAfterPurge(): void {
