@@ -8,7 +8,7 @@ import { icon } from '../icons.js';
 import { strings } from '../strings.js';
 import { markBusy, withBusy } from '../ui.js';
 import { backupCodesCard, FEW_CODES_LEFT, type BackupCodesCard } from './backup-codes.js';
-import type { ViewContext } from './context.js';
+import type { Handoff, ViewContext } from './context.js';
 import { sessionsCard } from './sessions.js';
 
 function breadcrumb(): HTMLElement {
@@ -27,7 +27,7 @@ function breadcrumb(): HTMLElement {
 }
 
 /** After a sign-in with a backup code: how many are left, and a nudge when few are. */
-function backupNotice(remaining: number, codes: BackupCodesCard): HTMLElement {
+function backupNotice(ctx: ViewContext, remaining: number, codes: BackupCodesCard): HTMLElement {
   const t = strings.backupNotice;
   const few = remaining <= FEW_CODES_LEFT;
   const dismiss = h('button', { type: 'button', class: 'btn-link' }, t.dismiss);
@@ -48,18 +48,18 @@ function backupNotice(remaining: number, codes: BackupCodesCard): HTMLElement {
   );
   dismiss.addEventListener('click', () => {
     notice.remove();
-    document.getElementById('main')?.focus();
+    ctx.focusMain();
   });
   regenerate?.addEventListener('click', () => void codes.regenerate(regenerate));
   return notice;
 }
 
-export function renderAccount(ctx: ViewContext, main: HTMLElement): void {
+export function renderAccount(ctx: ViewContext, root: HTMLElement, handoff: Handoff): void {
   const t = strings.account;
   ctx.setTitle(t.title);
 
   const content = h('div', { class: 'page-content', 'aria-busy': 'true' }, h('p', { class: 'loading', role: 'status' }, strings.app.loading));
-  main.replaceChildren(
+  root.replaceChildren(
     h(
       'div',
       { class: 'page' },
@@ -79,8 +79,7 @@ export function renderAccount(ctx: ViewContext, main: HTMLElement): void {
       notice?.remove();
       sessions.reloadAfterPurge();
     });
-    const remaining = ctx.takeBackupNotice();
-    if (remaining !== null) notice = backupNotice(remaining, codes);
+    if (handoff.notice) notice = backupNotice(ctx, handoff.notice.backupCodesRemaining, codes);
     fill(content, notice, codes.element, sessions.element);
     void codes.reload();
     void sessions.reload();

@@ -9,7 +9,7 @@ import { loader, settle } from '../load.js';
 import { describeError } from '../messages.js';
 import { strings } from '../strings.js';
 import { markBusy, withBusy } from '../ui.js';
-import type { ViewContext } from './context.js';
+import type { Handoff, ViewContext } from './context.js';
 
 interface Field {
   wrapper: HTMLDivElement;
@@ -39,13 +39,13 @@ function field(
   return { wrapper, input };
 }
 
-export function renderSignIn(ctx: ViewContext, main: HTMLElement): void {
+export function renderSignIn(ctx: ViewContext, root: HTMLElement, handoff: Handoff): void {
   const t = strings.signIn;
   ctx.setTitle(t.title);
   ctx.setUser(null);
 
   const card = h('div', { class: 'auth-card' });
-  main.replaceChildren(h('div', { class: 'auth-page' }, card));
+  root.replaceChildren(h('div', { class: 'auth-page' }, card));
 
   let rememberedUsername = '';
 
@@ -104,7 +104,7 @@ export function renderSignIn(ctx: ViewContext, main: HTMLElement): void {
         settle(ctx, ctx.api.login(name, secret), {
           done: (result) => {
             password.input.value = '';
-            if (result.status === 'authenticated') ctx.signedIn(null);
+            if (result.status === 'authenticated') signedIn(null);
             else showSecondFactor(result.flow, result.methods, result.methods[0] ?? 'totp');
           },
           failed: (err) => {
@@ -193,7 +193,7 @@ export function renderSignIn(ctx: ViewContext, main: HTMLElement): void {
         settle(ctx, ctx.api.mfa(flow, method, value), {
           done: (result) => {
             code.input.value = '';
-            ctx.signedIn(method === 'backup_code' ? result.backupCodesRemaining : null);
+            signedIn(method === 'backup_code' ? result.backupCodesRemaining : null);
           },
           failed: (err) => {
             code.input.value = '';
@@ -207,9 +207,13 @@ export function renderSignIn(ctx: ViewContext, main: HTMLElement): void {
     code.input.focus();
   }
 
-  const flash = ctx.takeFlash();
-  if (flash !== null) {
-    showCredentials(flash, true);
+  /** To the account page; after a backup code, it says how many are left. */
+  function signedIn(backupCodesRemaining: number | null): void {
+    ctx.go('account', backupCodesRemaining === null ? {} : { notice: { backupCodesRemaining } });
+  }
+
+  if (handoff.flash !== undefined) {
+    showCredentials(handoff.flash, true);
     return;
   }
   // Already signed in? Go straight to the account page.
@@ -217,7 +221,7 @@ export function renderSignIn(ctx: ViewContext, main: HTMLElement): void {
   void loader(ctx, {
     read: () => ctx.api.me(),
     show: () => ctx.go('account', { replace: true }),
-    unauthenticated: () => showCredentials(ctx.takeEndedSession() ? t.sessionEnded : null, ctx.focusOnRender),
+    unauthenticated: () => showCredentials(ctx.sessionHint.take() ? t.sessionEnded : null, ctx.focusOnRender),
     failed: () => showCredentials(null, ctx.focusOnRender),
     busy: (busy) => markBusy(card, busy),
   }).reload();
