@@ -7,8 +7,9 @@ import { fill, h } from '../dom.js';
 import { icon } from '../icons.js';
 import { strings } from '../strings.js';
 import { markBusy, withBusy } from '../ui.js';
-import { backupCodesCard, FEW_CODES_LEFT, type BackupCodesCard } from './backup-codes.js';
+import { backupCodesCard, type BackupCodesCard } from './backup-codes.js';
 import type { Handoff, ViewContext } from './context.js';
+import { FEW_CODES_LEFT } from './models.js';
 import { sessionsCard } from './sessions.js';
 
 function breadcrumb(): HTMLElement {

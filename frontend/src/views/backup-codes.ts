@@ -3,7 +3,7 @@
 
 import { ApiError, type BackupCodesStatus, type Me, type NewBackupCodes } from '../api.js';
 import { parseTimestamp } from '../dates.js';
-import { confirmDialog } from '../dialogs.js';
+import { confirmDialog, type ConfirmOutcome, type ConfirmTexts } from '../dialogs.js';
 import { fill, h, srOnly, uid } from '../dom.js';
 import { icon } from '../icons.js';
 import { loader, reportFailure } from '../load.js';
@@ -11,12 +11,10 @@ import { describeError, isUnauthenticated } from '../messages.js';
 import { withReauth } from '../reauth.js';
 import { strings } from '../strings.js';
 import { markBusy, preservingFocus, refocus, say, withBusy } from '../ui.js';
-import { browserName } from '../useragent.js';
 import { showCodesDialog } from './codes-dialog.js';
 import type { ViewContext } from './context.js';
-import { iconButton, timeText, unknown } from './widgets.js';
-
-export const FEW_CODES_LEFT = 3;
+import { codesSummary, timeView, usageRows } from './models.js';
+import { iconButton, timeText } from './widgets.js';
 
 export interface BackupCodesCard {
   element: HTMLElement;
@@ -34,6 +32,32 @@ const STALE_STATE: Readonly<Record<string, string>> = {
 
 function isStale(error: unknown): error is ApiError {
   return error instanceof ApiError && error.code in STALE_STATE && (error.status === 409 || error.status === 404);
+}
+
+/** A confirmed change either shows its error in the window (it stays open) or closes and reports it. */
+function keepOpenFor(error: unknown): string | null {
+  return isUnauthenticated(error) || isStale(error) ? null : describeError(error);
+}
+
+interface Confirmation {
+  texts: ConfirmTexts;
+  testId: string;
+  danger?: boolean;
+}
+
+const REGENERATE: Confirmation = { texts: strings.regenerateDialog, testId: 'regenerate-dialog' };
+const REMOVE: Confirmation = { texts: strings.removeDialog, testId: 'remove-dialog', danger: true };
+
+/** What a change answers: the new codes (add, regenerate), or null (remove). */
+type Changed = NewBackupCodes | null;
+
+/** A request's end in the shape of a confirmation's outcome, for a change that asks nothing first. */
+async function outcomeOf<T>(task: () => Promise<T>): Promise<ConfirmOutcome<T>> {
+  try {
+    return { kind: 'done', value: await task() };
+  } catch (error) {
+    return { kind: 'failed', error };
+  }
 }
 
 export function backupCodesCard(ctx: ViewContext, me: Me, onCodesChanged: () => void): BackupCodesCard {
@@ -64,11 +88,6 @@ export function backupCodesCard(ctx: ViewContext, me: Me, onCodesChanged: () => 
   let status: BackupCodesStatus | null = null;
   let working = false;
 
-  function clearMessages(): void {
-    say(statusMessage, '');
-    say(errorMessage, '');
-  }
-
   const statusLoader = loader(ctx, {
     read: () => ctx.api.backupCodesStatus(),
     show: (fresh) => {
@@ -95,68 +114,74 @@ export function backupCodesCard(ctx: ViewContext, me: Me, onCodesChanged: () => 
     badge.hidden = false;
     badge.textContent = s.enabled ? t.enabledBadge : t.disabledBadge;
     badge.className = s.enabled ? 'badge badge-on' : 'badge badge-off';
+    renderActions(s.enabled);
+    if (s.enabled) fill(body, ...enabledBody(s));
+    else body.replaceChildren(h('p', { class: 'empty' }, t.notEnabled));
+  }
 
-    if (!s.enabled) {
+  function renderActions(enabled: boolean): void {
+    if (!enabled) {
       actions.replaceChildren(iconButton('plus', t.add, 'add-codes', (b) => void add(b)));
-      body.replaceChildren(h('p', { class: 'empty' }, t.notEnabled));
       return;
     }
-
     actions.replaceChildren(
       iconButton('refresh', t.regenerate, 'regenerate-codes', (b) => void regenerate(b)),
       iconButton('trash', t.remove, 'remove-codes', (b) => void remove(b), 'danger'),
     );
+  }
 
-    const total = Math.max(s.total, s.remaining, 1);
-    const tenths = Math.round((s.remaining / total) * 10) * 10;
-    const few = s.remaining <= FEW_CODES_LEFT;
-    fill(
-      body,
+  function enabledBody(s: BackupCodesStatus): Node[] {
+    const now = new Date();
+    const summary = codesSummary(s);
+    return [
       h(
         'div',
         { class: 'codes-summary' },
-        h('p', { class: 'codes-count', 'data-testid': 'codes-left' }, t.left(s.remaining, s.total)),
+        h('p', { class: 'codes-count', 'data-testid': 'codes-left' }, summary.label),
         h(
           'div',
           { class: 'meter', 'aria-hidden': 'true' },
-          h('div', { class: `meter-fill fill-${tenths}${few ? ' meter-low' : ''}` }),
+          h('div', { class: `meter-fill fill-${summary.tenths}${summary.few ? ' meter-low' : ''}` }),
         ),
       ),
-      few
-        ? h('p', { class: 'notice notice-warn' }, icon('warning', 'icon icon-sm'), h('span', null, t.fewLeft(s.remaining)))
-        : null,
+      ...(summary.warning
+        ? [h('p', { class: 'notice notice-warn' }, icon('warning', 'icon icon-sm'), h('span', null, summary.warning))]
+        : []),
       h(
         'dl',
         { class: 'facts' },
-        h('div', null, h('dt', null, t.created), h('dd', null, timeText(s.createdAt, 'date', strings.dates.unknown))),
-        h('div', null, h('dt', null, t.lastUsed), h('dd', null, timeText(s.lastUsedAt, 'relative+datetime', t.neverUsed))),
+        h('div', null, h('dt', null, t.created), h('dd', null, timeText(timeView(s.createdAt, 'date', now), strings.dates.unknown))),
+        h('div', null, h('dt', null, t.lastUsed), h('dd', null, timeText(timeView(s.lastUsedAt, 'relative+datetime', now), t.neverUsed))),
       ),
       h('h3', { class: 'subheading' }, t.usageHeading),
-      usageList(s),
-    );
+      usageList(s, now),
+    ];
   }
 
-  function usageList(s: BackupCodesStatus): HTMLElement {
-    if (s.usage.length === 0) return h('p', { class: 'empty' }, t.usageEmpty);
-    const uses = [...s.usage].sort(
-      (a, b) => (parseTimestamp(b.at)?.getTime() ?? 0) - (parseTimestamp(a.at)?.getTime() ?? 0),
-    );
+  function usageList(s: BackupCodesStatus, now: Date): HTMLElement {
+    const rows = usageRows(s.usage, now);
+    if (rows.length === 0) return h('p', { class: 'empty' }, t.usageEmpty);
     return h(
       'ul',
       { class: 'usage-list', 'aria-label': t.usageCaption, 'data-testid': 'usage-list' },
-      uses.map((use) =>
+      rows.map((row) =>
         h(
           'li',
           { class: 'usage' },
-          h('span', { class: 'usage-when' }, timeText(use.at, 'datetime', strings.dates.unknown)),
-          h('span', { class: 'usage-browser' }, browserName(use.userAgent)),
-          h('span', { class: 'usage-ip' }, srOnly(`${t.usageIp} `), h('span', { class: 'ip' }, unknown(use.ip))),
+          h('span', { class: 'usage-when' }, timeText(row.when, strings.dates.unknown)),
+          h('span', { class: 'usage-browser' }, row.browser),
+          h('span', { class: 'usage-ip' }, srOnly(`${t.usageIp} `), h('span', { class: 'ip' }, row.ip)),
         ),
       ),
     );
   }
 
-  /** Reports the error of an action in the card (stale state: explain and reload). */
+  function clearMessages(): void {
+    say(statusMessage, '');
+    say(errorMessage, '');
+  }
+
+  /** Reports the error of a change in the card (stale state: explain and reload). */
   function report(error: unknown): void {
     reportFailure(ctx, error, {
       failed: (failure) => {
@@ -171,92 +196,67 @@ export function backupCodesCard(ctx: ViewContext, me: Me, onCodesChanged: () => 
   }
 
   /**
-   * Where focus goes when the button that started an action is gone (+ after an
+   * Where focus goes when the button that started a change is gone (+ after an
    * add, the trash after a remove): the button that took its place, else the heading.
    */
   function actionSlot(): HTMLElement {
     return actions.querySelector<HTMLElement>('button:not(:disabled)') ?? heading;
   }
 
-  async function showNewCodes(fresh: NewBackupCodes, opener: HTMLElement, done: string): Promise<void> {
-    await showCodesDialog({
+  /** One change at a time: a click while another change is under way does nothing. */
+  async function exclusively(task: () => Promise<void>): Promise<void> {
+    if (working) return;
+    working = true;
+    try {
+      await task();
+    } finally {
+      working = false;
+    }
+  }
+
+  /** Gets the change done (`obtain` asks and requests), shows new codes, then the new status. */
+  function change(opener: HTMLElement, obtain: () => Promise<ConfirmOutcome<Changed>>, done: string): Promise<void> {
+    return exclusively(async () => {
+      clearMessages();
+      const outcome = await obtain();
+      if (outcome.kind === 'failed') report(outcome.error);
+      if (outcome.kind !== 'done') return;
+      if (outcome.value) await showCodes(outcome.value, opener);
+      onCodesChanged();
+      await reload();
+      say(statusMessage, done);
+      refocus(opener, actionSlot());
+    });
+  }
+
+  function showCodes(fresh: NewBackupCodes, opener: HTMLElement): Promise<void> {
+    return showCodesDialog({
       codes: fresh.codes,
       tenant: ctx.tenant,
       username: me.username,
       created: parseTimestamp(fresh.createdAt) ?? new Date(),
       opener,
     });
-    onCodesChanged();
-    await reload();
-    say(statusMessage, done);
-    refocus(opener, actionSlot());
   }
 
-  async function add(button: HTMLButtonElement): Promise<void> {
-    if (working) return;
-    working = true;
-    clearMessages();
-    try {
-      const fresh = await withBusy(button, () => withReauth(ctx.api, () => ctx.api.addBackupCodes()));
-      await showNewCodes(fresh, button, t.added);
-    } catch (error) {
-      report(error);
-    } finally {
-      working = false;
-    }
+  /** The confirm-then-act changes: a confirmation window whose confirm button runs the request. */
+  function confirmThenChange(opener: HTMLElement, asked: Confirmation, request: () => Promise<Changed>, done: string): Promise<void> {
+    const obtain = (): Promise<ConfirmOutcome<Changed>> =>
+      confirmDialog({ ...asked, opener, action: () => withReauth(ctx.api, request), onError: keepOpenFor });
+    return change(opener, obtain, done);
   }
 
-  async function regenerate(opener: HTMLElement): Promise<void> {
-    if (working) return;
-    working = true;
-    clearMessages();
-    const d = strings.regenerateDialog;
-    try {
-      const outcome = await confirmDialog({
-        title: d.title,
-        body: d.body,
-        confirmLabel: d.confirm,
-        cancelLabel: d.cancel,
-        testId: 'regenerate-dialog',
-        opener,
-        action: () => withReauth(ctx.api, () => ctx.api.regenerateBackupCodes(status?.generation ?? null)),
-        onError: (error) => (isUnauthenticated(error) || isStale(error) ? null : describeError(error)),
-      });
-      if (outcome.kind === 'done') await showNewCodes(outcome.value, opener, t.regenerated);
-      else if (outcome.kind === 'failed') report(outcome.error);
-    } finally {
-      working = false;
-    }
+  function add(button: HTMLButtonElement): Promise<void> {
+    const request = (): Promise<Changed> => withBusy(button, () => withReauth(ctx.api, () => ctx.api.addBackupCodes()));
+    return change(button, () => outcomeOf(request), t.added);
   }
 
-  async function remove(opener: HTMLElement): Promise<void> {
-    if (working) return;
-    working = true;
-    clearMessages();
-    const d = strings.removeDialog;
-    try {
-      const outcome = await confirmDialog({
-        title: d.title,
-        body: d.body,
-        confirmLabel: d.confirm,
-        cancelLabel: d.cancel,
-        danger: true,
-        testId: 'remove-dialog',
-        opener,
-        action: () => withReauth(ctx.api, () => ctx.api.removeBackupCodes()),
-        onError: (error) => (isUnauthenticated(error) || isStale(error) ? null : describeError(error)),
-      });
-      if (outcome.kind === 'done') {
-        onCodesChanged();
-        await reload();
-        say(statusMessage, t.removed);
-        refocus(opener, actionSlot());
-      } else if (outcome.kind === 'failed') {
-        report(outcome.error);
-      }
-    } finally {
-      working = false;
-    }
+  function regenerate(opener: HTMLElement): Promise<void> {
+    return confirmThenChange(opener, REGENERATE, () => ctx.api.regenerateBackupCodes(status?.generation ?? null), t.regenerated);
+  }
+
+  function remove(opener: HTMLElement): Promise<void> {
+    return confirmThenChange(opener, REMOVE, () => ctx.api.removeBackupCodes().then(() => null), t.removed);
   }
 
   return { element, reload, regenerate };
