@@ -51,23 +51,41 @@ export interface Source<T> {
 }
 
 export interface Loader {
-  /** Reads and shows the state; resolves once it is shown (or failed, or dropped). */
+  /**
+   * Reads and shows the state. Resolves once the newest state is shown (or its
+   * read failed): a read that a newer one overtook waits for that one.
+   */
   reload(): Promise<void>;
 }
 
-/** One card's reads of one resource. */
+/**
+ * One card's reads of one resource. Only the newest read may touch the card: an
+ * older one's answer is dropped however late it comes, so a slow status read sent
+ * before a change cannot undo it (a change is always followed by a new read).
+ */
 export function loader<T>(scope: Scope, source: Source<T>): Loader {
+  // Aborted when a newer read starts: its answer is stale from then on.
+  let newestRead = new AbortController();
+  let newestShown: Promise<void> = Promise.resolve();
   let reading = 0;
-  return {
-    async reload(): Promise<void> {
-      reading += 1;
-      source.busy?.(true);
-      try {
-        await settle(scope, source.read(), { ...source, done: source.show });
-      } finally {
-        reading -= 1;
-        if (reading === 0) source.busy?.(false);
-      }
-    },
-  };
+
+  function reload(): Promise<void> {
+    newestRead.abort();
+    newestRead = new AbortController();
+    const readScope: Scope = {
+      signal: AbortSignal.any([scope.signal, newestRead.signal]),
+      sessionEnded: () => scope.sessionEnded(),
+    };
+    reading += 1;
+    source.busy?.(true);
+    const settled = settle(readScope, source.read(), { ...source, done: source.show }).finally(() => {
+      reading -= 1;
+      if (reading === 0) source.busy?.(false);
+    });
+    const shown: Promise<void> = settled.then(() => (newestShown === shown ? undefined : newestShown));
+    newestShown = shown;
+    return shown;
+  }
+
+  return { reload };
 }

@@ -30,6 +30,13 @@ function deferred<T>(): { promise: Promise<T>; resolve(value: T): void; reject(e
   return { promise, resolve, reject };
 }
 
+/** Reads answered by the test, one deferred answer per read, in the order they were sent. */
+function scriptedReads<T>(count: number): { answers: ReturnType<typeof deferred<T>>[]; read(): Promise<T> } {
+  const answers = Array.from({ length: count }, () => deferred<T>());
+  let sent = 0;
+  return { answers, read: () => answers[sent++]!.promise };
+}
+
 const UNAUTHENTICATED = new ApiError(401, 'unauthenticated', 'Sign in.');
 
 describe('settle', () => {
@@ -83,21 +90,19 @@ describe('settle', () => {
 describe('loader', () => {
   it('is busy from the first read until the last one ends', async () => {
     const busy: boolean[] = [];
-    const answers = [deferred<number>(), deferred<number>()];
-    let next = 0;
+    const { answers, read } = scriptedReads<number>(2);
     const status = loader(scope(), {
-      read: () => answers[next++]!.promise,
+      read,
       show: () => undefined,
       failed: () => undefined,
       busy: (b) => busy.push(b),
     });
-    const first = status.reload();
-    const second = status.reload();
+    const both = Promise.all([status.reload(), status.reload()]);
     answers[0]!.resolve(1);
-    await first;
+    await new Promise((resolve) => setTimeout(resolve, 0));
     assert.deepEqual(busy, [true, true]);
     answers[1]!.resolve(2);
-    await second;
+    await both;
     assert.deepEqual(busy, [true, true, false]);
   });
 
@@ -115,5 +120,66 @@ describe('loader', () => {
     await status.reload();
     assert.deepEqual(failures, [broken]);
     assert.equal(view.ended, 1);
+  });
+
+  it('keeps the newest state when answers arrive out of order', async () => {
+    const shown: string[] = [];
+    const { answers, read } = scriptedReads<string>(2);
+    const status = loader(scope(), { read, show: (v) => shown.push(v), failed: () => undefined });
+    const older = status.reload();
+    const newer = status.reload();
+    answers[1]!.resolve('after the remove');
+    await newer;
+    answers[0]!.resolve('before the remove');
+    await older;
+    assert.deepEqual(shown, ['after the remove']);
+  });
+
+  it('drops a late failure of a read that a newer one overtook', async () => {
+    const seen: string[] = [];
+    const { answers, read } = scriptedReads<string>(2);
+    const view = scope();
+    const status = loader(view, {
+      read,
+      show: (v) => seen.push(v),
+      failed: () => seen.push('failed'),
+    });
+    const older = status.reload();
+    const newer = status.reload();
+    answers[1]!.resolve('fresh');
+    answers[0]!.reject(UNAUTHENTICATED);
+    await Promise.all([older, newer]);
+    assert.deepEqual(seen, ['fresh']);
+    assert.equal(view.ended, 0);
+  });
+
+  it('keeps the newest failure over an older answer', async () => {
+    const seen: string[] = [];
+    const { answers, read } = scriptedReads<string>(2);
+    const status = loader(scope(), {
+      read,
+      show: (v) => seen.push(v),
+      failed: () => seen.push('could not load'),
+    });
+    const before = status.reload(); // sent before the user removed the codes
+    const after = status.reload(); // sent after
+    answers[1]!.reject(new ApiError(0, 'network_error', ''));
+    answers[0]!.resolve('codes on');
+    await Promise.all([before, after]);
+    assert.deepEqual(seen, ['could not load']);
+  });
+
+  it('resolves an overtaken reload only once the newest state is shown', async () => {
+    const events: string[] = [];
+    const { answers, read } = scriptedReads<string>(2);
+    const status = loader(scope(), { read, show: (v) => events.push(`shown ${v}`), failed: () => undefined });
+    const older = status.reload().then(() => events.push('older resolved'));
+    const newer = status.reload();
+    answers[0]!.resolve('old');
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    assert.deepEqual(events, []);
+    answers[1]!.resolve('new');
+    await Promise.all([older, newer]);
+    assert.deepEqual(events, ['shown new', 'older resolved']);
   });
 });
