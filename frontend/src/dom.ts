@@ -63,3 +63,16 @@ export function fill(el: Element, ...children: Child[]): void {
   el.replaceChildren();
   append(el, children);
 }
+
+/**
+ * Makes `children` the element children of `parent`, in this order, moving only
+ * what is out of place: an element that stays is not taken out, so it keeps focus
+ * and a click that is under way on it.
+ */
+export function placeInOrder(parent: Element, children: readonly Element[]): void {
+  children.forEach((child, index) => {
+    const there = parent.children[index] ?? null;
+    if (there !== child) parent.insertBefore(child, there);
+  });
+  while (parent.children.length > children.length) parent.lastElementChild?.remove();
+}

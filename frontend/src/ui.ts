@@ -59,6 +59,16 @@ export function refocus(opener: HTMLElement | null, fallback: HTMLElement | null
   (target ?? fallback)?.focus();
 }
 
+/**
+ * Like refocus, for the end of a refresh the user did not wait for: focus goes
+ * back only if it was lost meanwhile (the element that had it left the page).
+ * Where the user has put it since, it stays: they acted after this was decided.
+ */
+export function returnFocus(opener: HTMLElement | null, fallback: HTMLElement | null): void {
+  const active = document.activeElement;
+  if (active === null || active === document.body) refocus(opener, fallback);
+}
+
 function isDisabled(el: HTMLElement): boolean {
   return el instanceof HTMLButtonElement && el.disabled;
 }

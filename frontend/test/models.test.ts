@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 
 import type { Session } from '../src/api.js';
 import { formatDate, formatDateTime } from '../src/dates.js';
-import { codesSummary, sessionRows, timeView, usageRows } from '../src/views/models.js';
+import { codesDetails, codesSummary, sessionRows, timeView, usageRows } from '../src/views/models.js';
 
 const NOW = new Date('2025-03-12T10:00:00Z');
 const ago = (minutes: number): string => new Date(NOW.getTime() - minutes * 60_000).toISOString();
@@ -42,6 +42,30 @@ describe('codesSummary', () => {
   it('keeps the meter between empty and full whatever the numbers', () => {
     assert.equal(codesSummary({ remaining: 0, total: 0 }).tenths, 0);
     assert.equal(codesSummary({ remaining: 12, total: 10 }).tenths, 100);
+  });
+});
+
+describe('codesDetails', () => {
+  const status = {
+    enabled: true,
+    total: 10,
+    remaining: 9,
+    createdAt: ago(3 * 24 * 60),
+    lastUsedAt: ago(5),
+    generation: 'g1',
+    usage: [{ at: ago(5), ip: '203.0.113.9', userAgent: FIREFOX }],
+  };
+
+  it('gathers what the card shows of a set of codes', () => {
+    const details = codesDetails(status, NOW);
+    assert.equal(details?.summary.label, '9 of 10 codes left');
+    assert.equal(details?.created?.iso, ago(3 * 24 * 60));
+    assert.match(details?.lastUsed?.text ?? '', /^5 minutes ago \(.+\)$/);
+    assert.deepEqual(details?.usage.map((u) => u.browser), ['Firefox on Linux']);
+  });
+
+  it('is nothing while backup codes are off', () => {
+    assert.equal(codesDetails({ ...status, enabled: false }, NOW), null);
   });
 });
 

@@ -53,6 +53,24 @@ export function codesSummary(status: Pick<BackupCodesStatus, 'remaining' | 'tota
   };
 }
 
+/** Everything the backup-codes card shows about a set of codes; null while there is none. */
+export interface CodesDetails {
+  summary: CodesSummary;
+  created: TimeView | null;
+  lastUsed: TimeView | null;
+  usage: UsageRow[];
+}
+
+export function codesDetails(status: BackupCodesStatus, now: Date): CodesDetails | null {
+  if (!status.enabled) return null;
+  return {
+    summary: codesSummary(status),
+    created: timeView(status.createdAt, 'date', now),
+    lastUsed: timeView(status.lastUsedAt, 'relative+datetime', now),
+    usage: usageRows(status.usage, now),
+  };
+}
+
 export interface UsageRow {
   when: TimeView | null;
   browser: string;

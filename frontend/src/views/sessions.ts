@@ -1,13 +1,13 @@
 // Recovery Options › Sessions: where the user is signed in, and End session.
 
 import { ApiError } from '../api.js';
-import { h, srOnly, uid } from '../dom.js';
+import { h, placeInOrder, srOnly, uid } from '../dom.js';
 import { icon } from '../icons.js';
 import { loader, settle } from '../load.js';
 import { describeError } from '../messages.js';
 import { withReauth } from '../reauth.js';
 import { strings } from '../strings.js';
-import { markBusy, preservingFocus, refocus, say, withBusy } from '../ui.js';
+import { markBusy, preservingFocus, returnFocus, say, withBusy } from '../ui.js';
 import type { ViewContext } from './context.js';
 import { sessionRows, type SessionRow } from './models.js';
 import { iconButton, timeText } from './widgets.js';
@@ -21,6 +21,11 @@ export interface SessionsCard {
 
 /** The purge runs on the DynamoDB stream, moments after the change: look again then. */
 const PURGE_SETTLE_MS = 2500;
+
+interface ShownRow {
+  signature: string;
+  item: HTMLLIElement;
+}
 
 function isGone(error: unknown): boolean {
   return error instanceof ApiError && error.status === 404;
@@ -57,12 +62,25 @@ export function sessionsCard(ctx: ViewContext): SessionsCard {
   });
   const reload = (): Promise<void> => sessionsLoader.reload();
 
+  // A row stays on screen while nothing in it changes, so a redraw never swaps the
+  // End session button under a click, or the one a dialog returns focus to.
+  const list = h('ul', { class: 'session-list', 'aria-label': t.listLabel });
+  let shownRows = new Map<string, ShownRow>();
+
   function render(rows: SessionRow[]): void {
+    const next = new Map<string, ShownRow>();
+    for (const row of rows) {
+      const signature = JSON.stringify(row);
+      const shown = shownRows.get(row.id);
+      next.set(row.id, shown?.signature === signature ? shown : { signature, item: sessionItem(row) });
+    }
+    shownRows = next;
     if (rows.length === 0) {
       body.replaceChildren(h('p', { class: 'empty' }, t.empty));
       return;
     }
-    body.replaceChildren(h('ul', { class: 'session-list', 'aria-label': t.listLabel }, rows.map(sessionItem)));
+    if (list.parentNode !== body) body.replaceChildren(list);
+    placeInOrder(list, [...next.values()].map((shown) => shown.item));
   }
 
   function sessionItem(row: SessionRow): HTMLLIElement {
@@ -102,7 +120,7 @@ export function sessionsCard(ctx: ViewContext): SessionsCard {
     say(errorMessage, '');
     const ended = async (): Promise<void> => {
       await reload();
-      refocus(null, heading);
+      returnFocus(null, heading);
     };
     await withBusy(button, () =>
       settle(ctx, withReauth(ctx.api, () => ctx.api.endSession(id)), {
