@@ -40,12 +40,10 @@ export function reportFailure(scope: Scope, error: unknown, outcome: Omit<Outcom
   else scope.sessionEnded();
 }
 
-export interface Source<T> {
+/** What a loader reads, and where the answer goes (`failed`, `unauthenticated` as in Outcome). */
+export interface Source<T> extends Omit<Outcome<T>, 'done'> {
   read(): Promise<T>;
   show(value: T): void;
-  failed(error: unknown): void;
-  /** 401 unauthenticated; by default the session ended (back to sign-in). */
-  unauthenticated?(): void;
   /** True while a read is on its way (a card says aria-busy). */
   busy?(busy: boolean): void;
 }
