@@ -29,8 +29,10 @@ export class ApiError extends Error {
 }
 
 export type MfaMethod = 'totp' | 'backup_code';
-export type Timestamp = string | number;
-export type Generation = string | number;
+/** ISO 8601 text, e.g. 2026-11-27T18:01:38Z: the only form the server sends (docs/DECISIONS.md). */
+export type Timestamp = string;
+/** The code set's version, as the status gave it; regenerate sends it back unchanged. */
+export type Generation = string;
 
 export type LoginResult =
   | { status: 'mfa_required'; flow: string; methods: MfaMethod[] }
@@ -66,7 +68,7 @@ export interface BackupCodesStatus {
 export interface NewBackupCodes {
   codes: string[];
   createdAt: Timestamp | null;
-  generation: Generation | null;
+  generation: Generation;
 }
 
 export interface Session {
@@ -149,11 +151,11 @@ export class ApiClient {
       enabled: body['enabled'] === true,
       total: optionalNumber(body['total']) ?? 0,
       remaining: optionalNumber(body['remaining']) ?? 0,
-      createdAt: timestamp(body['created_at']),
-      lastUsedAt: timestamp(body['last_used_at']),
-      generation: generation(body['generation']),
+      createdAt: timestamp(body['created_at'], 'created_at'),
+      lastUsedAt: timestamp(body['last_used_at'], 'last_used_at'),
+      generation: optionalGeneration(body['generation']),
       usage: usage.filter(isRecord).map((use) => ({
-        at: timestamp(use['at']),
+        at: timestamp(use['at'], 'usage at'),
         ip: optionalString(use['ip']),
         userAgent: optionalString(use['user_agent']),
       })),
@@ -178,8 +180,8 @@ export class ApiClient {
     const list = Array.isArray(body['sessions']) ? body['sessions'] : [];
     return list.filter(isRecord).map((s) => ({
       id: requiredString(s['id'], 'session id'),
-      createdAt: timestamp(s['created_at']),
-      lastSeenAt: timestamp(s['last_seen_at']),
+      createdAt: timestamp(s['created_at'], 'session created_at'),
+      lastSeenAt: timestamp(s['last_seen_at'], 'session last_seen_at'),
       ip: optionalString(s['ip']),
       userAgent: optionalString(s['user_agent']),
       current: s['current'] === true,
@@ -267,14 +269,18 @@ function optionalNumber(value: unknown): number | null {
   return typeof value === 'number' && Number.isFinite(value) ? value : null;
 }
 
-function timestamp(value: unknown): Timestamp | null {
-  if (typeof value === 'string' && value !== '') return value;
-  if (typeof value === 'number' && Number.isFinite(value)) return value;
-  return null;
+const ISO_8601 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:\d{2})$/;
+
+/** A time is ISO 8601 text or absent (null); a number or other text is refused, not guessed at. */
+function timestamp(value: unknown, what: string): Timestamp | null {
+  if (value === null || value === undefined) return null;
+  if (typeof value === 'string' && ISO_8601.test(value)) return value;
+  throw badShape(what);
 }
 
-function generation(value: unknown): Generation | null {
-  return typeof value === 'string' || (typeof value === 'number' && Number.isFinite(value)) ? value : null;
+/** The status has no generation while backup codes are off. */
+function optionalGeneration(value: unknown): Generation | null {
+  return value === null || value === undefined ? null : requiredString(value, 'generation');
 }
 
 function mfaMethods(value: unknown): MfaMethod[] {
@@ -291,5 +297,9 @@ function newCodes(value: unknown): NewBackupCodes {
   if (!Array.isArray(codes) || codes.length === 0 || !codes.every((c) => typeof c === 'string')) {
     throw badShape('codes');
   }
-  return { codes: codes as string[], createdAt: timestamp(body['created_at']), generation: generation(body['generation']) };
+  return {
+    codes: codes as string[],
+    createdAt: timestamp(body['created_at'], 'created_at'),
+    generation: requiredString(body['generation'], 'generation'),
+  };
 }

@@ -1,19 +1,12 @@
-// Dates as the API sends them (ISO 8601 text or epoch numbers) and as people read them.
+// Dates as the API sends them (ISO 8601 text) and as people read them.
 
 import { LOCALE, strings } from './strings.js';
 import type { Timestamp } from './api.js';
 
-/** ISO text, or epoch seconds (< 1e11) or milliseconds; null when unreadable. */
+/** The Date of an API time (the decoder let only ISO 8601 text through); null when absent. */
 export function parseTimestamp(value: Timestamp | null | undefined): Date | null {
   if (value === null || value === undefined) return null;
-  if (typeof value === 'number') {
-    if (!Number.isFinite(value)) return null;
-    return new Date(Math.abs(value) < 1e11 ? value * 1000 : value);
-  }
-  const text = value.trim();
-  if (text === '') return null;
-  if (/^\d+(\.\d+)?$/.test(text)) return parseTimestamp(Number(text));
-  const ms = Date.parse(text);
+  const ms = Date.parse(value);
   return Number.isNaN(ms) ? null : new Date(ms);
 }
 

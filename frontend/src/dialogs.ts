@@ -35,11 +35,16 @@ export type ConfirmOutcome<T> =
   | { kind: 'cancelled' }
   | { kind: 'failed'; error: unknown };
 
-export interface ConfirmOptions<T> {
+/** A confirmation window's words (strings.regenerateDialog, strings.removeDialog). */
+export interface ConfirmTexts {
   title: string;
   body: string;
-  confirmLabel: string;
-  cancelLabel: string;
+  confirm: string;
+  cancel: string;
+}
+
+export interface ConfirmOptions<T> {
+  texts: ConfirmTexts;
   danger?: boolean;
   testId: string;
   opener: HTMLElement | null;
@@ -51,20 +56,21 @@ export interface ConfirmOptions<T> {
 
 /** A confirmation window: Cancel (focused first, Escape) or the confirm button that runs `action`. */
 export async function confirmDialog<T>(options: ConfirmOptions<T>): Promise<ConfirmOutcome<T>> {
+  const { texts } = options;
   const titleId = uid('confirm-title');
   const bodyId = uid('confirm-body');
   const error = h('p', { class: 'dialog-error', role: 'alert' });
-  const cancel = h('button', { type: 'button', class: 'btn btn-secondary', autofocus: true }, options.cancelLabel);
+  const cancel = h('button', { type: 'button', class: 'btn btn-secondary', autofocus: true }, texts.cancel);
   const confirm = h(
     'button',
     { type: 'button', class: options.danger ? 'btn btn-danger' : 'btn btn-primary' },
-    options.confirmLabel,
+    texts.confirm,
   );
   const dialog = h(
     'dialog',
     { class: 'dialog', 'aria-labelledby': titleId, 'aria-describedby': bodyId, 'data-testid': options.testId },
-    h('h2', { id: titleId, class: 'dialog-title' }, options.title),
-    h('p', { id: bodyId }, options.body),
+    h('h2', { id: titleId, class: 'dialog-title' }, texts.title),
+    h('p', { id: bodyId }, texts.body),
     error,
     h('div', { class: 'dialog-actions' }, cancel, confirm),
   );

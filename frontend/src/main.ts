@@ -5,12 +5,12 @@ import { ApiClient } from './api.js';
 import { byId, h } from './dom.js';
 import { icon } from './icons.js';
 import { describeError, isUnauthenticated } from './messages.js';
-import { parsePath, pathFor, type RouteName } from './router.js';
+import { parsePath, pathFor, type PageName, type RouteName } from './router.js';
 import { browserStore, SessionHint } from './session-hint.js';
 import { LOCALE, strings } from './strings.js';
 import { say, withBusy } from './ui.js';
 import { renderAccount } from './views/account.js';
-import type { GoOptions, ViewContext } from './views/context.js';
+import type { GoOptions, Handoff, View, ViewContext } from './views/context.js';
 import { renderSignIn } from './views/signin.js';
 
 const main = byId('main');
@@ -23,6 +23,8 @@ const brandTenant = byId('brand-tenant');
 document.documentElement.lang = LOCALE;
 byId('skip-link').textContent = strings.app.skipToContent;
 byId('brand-product').textContent = strings.app.product;
+
+const VIEWS: Readonly<Record<PageName, View>> = { signin: renderSignIn, account: renderAccount };
 
 function simplePage(title: string, body: string, link?: { href: string; text: string }): void {
   document.title = title;
@@ -50,8 +52,6 @@ function start(): void {
 
   let controller: AbortController | null = null;
   let renderedPath: string | null = null;
-  let flash: string | null = null;
-  let backupNotice: number | null = null;
   let firstRender = true;
 
   function setUser(username: string | null): void {
@@ -92,15 +92,16 @@ function start(): void {
     );
   }
 
-  function go(route: 'signin' | 'account', options: GoOptions = {}): void {
-    flash = options.flash ?? null;
-    const path = pathFor(tenant, route);
-    if (options.replace) window.history.replaceState(null, '', path);
+  function go(page: PageName, options: GoOptions = {}): void {
+    const { replace, ...handoff } = options;
+    const path = pathFor(tenant, page);
+    if (replace) window.history.replaceState(null, '', path);
     else window.history.pushState(null, '', path);
-    render();
+    render(handoff);
   }
 
-  function render(): void {
+  /** Draws the page of the current address; `handoff` is what the navigation brought. */
+  function render(handoff: Handoff = {}): void {
     controller?.abort();
     controller = new AbortController();
     // Dialogs of the view being left go with it; the codes window stays (data-keep)
@@ -118,36 +119,23 @@ function start(): void {
       api,
       signal: controller.signal,
       focusOnRender: !firstRender,
+      sessionHint: hint,
       go,
       setTitle: (title) => {
         document.title = `${title} · ${strings.app.titleSuffix(tenant)}`;
       },
       setUser,
-      signedIn: (remaining) => {
-        backupNotice = remaining;
-        go('account');
-      },
       sessionEnded: () => {
         // The hint stays: another tab of this browser, reloaded, says the same.
         setUser(null);
         go('signin', { flash: strings.signIn.sessionEnded, replace: true });
       },
-      takeEndedSession: () => hint.take(),
-      takeFlash: () => {
-        const message = flash;
-        flash = null;
-        return message;
-      },
-      takeBackupNotice: () => {
-        const remaining = backupNotice;
-        backupNotice = null;
-        return remaining;
-      },
+      focusMain: () => main.focus(),
     };
 
-    if (route === 'signin') renderSignIn(ctx, view);
-    else if (route === 'account') renderAccount(ctx, view);
-    else {
+    if (route !== 'notfound') {
+      VIEWS[route](ctx, view, handoff);
+    } else {
       setUser(null);
       simplePage(strings.app.notFoundTitle, strings.app.notFoundBody, {
         href: pathFor(tenant, 'account'),
@@ -169,6 +157,7 @@ function start(): void {
       return;
     }
     // A fragment change (the skip link) also fires popstate: same page, nothing to do.
+    // Back and Forward bring no handoff: a message was for the moment it was made.
     if (window.location.pathname !== renderedPath) render();
   });
 

@@ -1,6 +1,8 @@
 // Routes under /t/{tenant}/. Pure: parsing and building paths only.
 
 export type RouteName = 'signin' | 'account' | 'notfound';
+/** The routes that are pages of their own. */
+export type PageName = Exclude<RouteName, 'notfound'>;
 
 export interface Location {
   tenant: string;
@@ -26,7 +28,7 @@ export function parsePath(pathname: string): Location | null {
   return { tenant, route: 'notfound' };
 }
 
-export function pathFor(tenant: string, route: Exclude<RouteName, 'notfound'>): string {
+export function pathFor(tenant: string, route: PageName): string {
   const base = `/t/${encodeURIComponent(tenant)}/`;
   return route === 'account' ? base + ACCOUNT_PATH : base;
 }

@@ -207,6 +207,8 @@ export const strings = {
     unknown: 'Unknown',
     /** Less than a minute ago. */
     justNow: 'just now',
+    /** "2 days ago (12 Mar 2025, 10:04)". */
+    relativeWithAbsolute: (relative: string, absolute: string) => `${relative} (${absolute})`,
   },
 } as const;
 

@@ -17,6 +17,12 @@ export async function withBusy<T>(button: HTMLButtonElement, task: () => Promise
   }
 }
 
+/** aria-busy on a region while it loads. */
+export function markBusy(region: HTMLElement, busy: boolean): void {
+  if (busy) region.setAttribute('aria-busy', 'true');
+  else region.removeAttribute('aria-busy');
+}
+
 const pending = new WeakMap<HTMLElement, number>();
 
 /** Writes a message into a live region; an equal message is announced again. */
@@ -51,6 +57,16 @@ export function refocus(opener: HTMLElement | null, fallback: HTMLElement | null
     }
   }
   (target ?? fallback)?.focus();
+}
+
+/**
+ * Like refocus, for the end of a refresh the user did not wait for: focus goes
+ * back only if it was lost meanwhile (the element that had it left the page).
+ * Where the user has put it since, it stays: they acted after this was decided.
+ */
+export function returnFocus(opener: HTMLElement | null, fallback: HTMLElement | null): void {
+  const active = document.activeElement;
+  if (active === null || active === document.body) refocus(opener, fallback);
 }
 
 function isDisabled(el: HTMLElement): boolean {

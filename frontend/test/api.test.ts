@@ -75,12 +75,12 @@ describe('ApiClient requests', () => {
 
   it('sends the generation it was given when regenerating', async () => {
     const { fetch, calls } = fakeFetch(() =>
-      json(200, { codes: ['ABCD-EFGH-JKLM-NPQR'], created_at: '2025-03-12T10:00:00Z', generation: 4 }),
+      json(200, { codes: ['ABCD-EFGH-JKLM-NPQR'], created_at: '2025-03-12T10:00:00Z', generation: 'g4' }),
     );
     const api = new ApiClient('acme', fetch);
-    const fresh = await api.regenerateBackupCodes(3);
-    assert.deepEqual(JSON.parse(String(calls[0]?.init.body)), { generation: 3 });
-    assert.deepEqual(fresh, { codes: ['ABCD-EFGH-JKLM-NPQR'], createdAt: '2025-03-12T10:00:00Z', generation: 4 });
+    const fresh = await api.regenerateBackupCodes('g3');
+    assert.deepEqual(JSON.parse(String(calls[0]?.init.body)), { generation: 'g3' });
+    assert.deepEqual(fresh, { codes: ['ABCD-EFGH-JKLM-NPQR'], createdAt: '2025-03-12T10:00:00Z', generation: 'g4' });
 
     await api.regenerateBackupCodes(null);
     assert.deepEqual(JSON.parse(String(calls[1]?.init.body)), {});
@@ -114,7 +114,7 @@ describe('ApiClient answers', () => {
         remaining: 7,
         created_at: '2025-03-01T09:00:00Z',
         last_used_at: null,
-        generation: 2,
+        generation: 'g2',
         usage: [{ at: '2025-03-02T09:00:00Z', ip: '203.0.113.9', user_agent: 'curl/8.0' }, 'junk'],
       }),
     );
@@ -125,9 +125,18 @@ describe('ApiClient answers', () => {
       remaining: 7,
       createdAt: '2025-03-01T09:00:00Z',
       lastUsedAt: null,
-      generation: 2,
+      generation: 'g2',
       usage: [{ at: '2025-03-02T09:00:00Z', ip: '203.0.113.9', userAgent: 'curl/8.0' }],
     });
+  });
+
+  it('reads a status without codes: no times, no generation', async () => {
+    const { fetch } = fakeFetch(() =>
+      json(200, { enabled: false, total: 0, remaining: 0, created_at: null, last_used_at: null, generation: null, usage: [] }),
+    );
+    const status = await new ApiClient('acme', fetch).backupCodesStatus();
+    assert.equal(status.createdAt, null);
+    assert.equal(status.generation, null);
   });
 
   it('resolves a 204 with an empty body', async () => {
@@ -190,6 +199,25 @@ describe('ApiClient errors', () => {
     const { fetch } = fakeFetch(() => json(201, { codes: 'not a list' }));
     const error = await rejection(new ApiClient('acme', fetch).addBackupCodes());
     assert.equal(error.code, BAD_RESPONSE);
+  });
+
+  it('refuses a time that is not ISO 8601 text, rather than guessing its unit', async () => {
+    for (const createdAt of [1741773840, '1741773840', '12 March 2025']) {
+      const { fetch } = fakeFetch(() =>
+        json(200, { enabled: true, total: 10, remaining: 10, created_at: createdAt, generation: 'g1', usage: [] }),
+      );
+      const error = await rejection(new ApiClient('acme', fetch).backupCodesStatus());
+      assert.equal(error.code, BAD_RESPONSE, String(createdAt));
+    }
+  });
+
+  it('refuses a generation that is not a string', async () => {
+    const status = { enabled: true, total: 10, remaining: 10, generation: 7, usage: [] };
+    const error = await rejection(new ApiClient('acme', fakeFetch(() => json(200, status)).fetch).backupCodesStatus());
+    assert.equal(error.code, BAD_RESPONSE);
+    const fresh = { codes: ['ABCD-EFGH'], created_at: '2025-03-12T10:00:00Z' };
+    const missing = await rejection(new ApiClient('acme', fakeFetch(() => json(201, fresh)).fetch).addBackupCodes());
+    assert.equal(missing.code, BAD_RESPONSE);
   });
 
   it('turns a network failure into network_error with status 0', async () => {

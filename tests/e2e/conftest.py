@@ -44,6 +44,7 @@ class Accounts:
     keyboard: Account
     locked: Account
     stale: Account
+    redraw: Account
 
 
 @dataclass(frozen=True)
@@ -81,6 +82,7 @@ def accounts(stack: LocalStack) -> Accounts:
                                "Lockout Ltd", "--lockout-threshold", str(LOCKOUT_THRESHOLD))]
         devices = pool.submit(stack.create_user, "demo", "devices")
         keyboard = pool.submit(stack.create_user, "demo", "keyboard")
+        redraw = pool.submit(stack.create_user, "demo", "redraw")
         for done in tenants:
             done.result()
         locked = pool.submit(stack.create_user, LOCKOUT_TENANT, "locked")
@@ -89,7 +91,8 @@ def accounts(stack: LocalStack) -> Accounts:
                         accessibility=demo_account("demo", "bob"),
                         origins=demo_account("acme", "alice"),
                         devices=devices.result(), keyboard=keyboard.result(),
-                        locked=locked.result(), stale=stale.result())
+                        locked=locked.result(), stale=stale.result(),
+                        redraw=redraw.result())
 
 
 @pytest.fixture(scope="session")

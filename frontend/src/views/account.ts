@@ -1,12 +1,15 @@
 // Security › Additional Authentication › Recovery Options.
 
-import { describeError, isUnauthenticated } from '../messages.js';
+import type { Me } from '../api.js';
+import { loader } from '../load.js';
+import { describeError } from '../messages.js';
 import { fill, h } from '../dom.js';
 import { icon } from '../icons.js';
 import { strings } from '../strings.js';
-import { withBusy } from '../ui.js';
-import { backupCodesCard, FEW_CODES_LEFT, type BackupCodesCard } from './backup-codes.js';
-import type { ViewContext } from './context.js';
+import { markBusy, withBusy } from '../ui.js';
+import { backupCodesCard, type BackupCodesCard } from './backup-codes.js';
+import type { Handoff, ViewContext } from './context.js';
+import { FEW_CODES_LEFT } from './models.js';
 import { sessionsCard } from './sessions.js';
 
 function breadcrumb(): HTMLElement {
@@ -25,7 +28,7 @@ function breadcrumb(): HTMLElement {
 }
 
 /** After a sign-in with a backup code: how many are left, and a nudge when few are. */
-function backupNotice(remaining: number, codes: BackupCodesCard): HTMLElement {
+function backupNotice(ctx: ViewContext, remaining: number, codes: BackupCodesCard): HTMLElement {
   const t = strings.backupNotice;
   const few = remaining <= FEW_CODES_LEFT;
   const dismiss = h('button', { type: 'button', class: 'btn-link' }, t.dismiss);
@@ -46,18 +49,18 @@ function backupNotice(remaining: number, codes: BackupCodesCard): HTMLElement {
   );
   dismiss.addEventListener('click', () => {
     notice.remove();
-    document.getElementById('main')?.focus();
+    ctx.focusMain();
   });
   regenerate?.addEventListener('click', () => void codes.regenerate(regenerate));
   return notice;
 }
 
-export function renderAccount(ctx: ViewContext, main: HTMLElement): void {
+export function renderAccount(ctx: ViewContext, root: HTMLElement, handoff: Handoff): void {
   const t = strings.account;
   ctx.setTitle(t.title);
 
   const content = h('div', { class: 'page-content', 'aria-busy': 'true' }, h('p', { class: 'loading', role: 'status' }, strings.app.loading));
-  main.replaceChildren(
+  root.replaceChildren(
     h(
       'div',
       { class: 'page' },
@@ -68,45 +71,37 @@ export function renderAccount(ctx: ViewContext, main: HTMLElement): void {
     ),
   );
 
-  async function load(): Promise<void> {
-    content.setAttribute('aria-busy', 'true');
-    try {
-      const me = await ctx.api.me();
-      if (ctx.signal.aborted) return;
-      ctx.setUser(me.username);
-
-      const sessions = sessionsCard(ctx);
-      let notice: HTMLElement | null = null;
-      const codes = backupCodesCard(ctx, me, () => {
-        // The other sessions were just purged, and the notice's count is stale.
-        notice?.remove();
-        sessions.reloadAfterPurge();
-      });
-      const remaining = ctx.takeBackupNotice();
-      if (remaining !== null) notice = backupNotice(remaining, codes);
-      fill(
-        content,
-        notice,
-        codes.element,
-        sessions.element,
-      );
-      content.removeAttribute('aria-busy');
-      await Promise.all([codes.reload(), sessions.reload()]);
-    } catch (error) {
-      if (ctx.signal.aborted) return;
-      content.removeAttribute('aria-busy');
-      if (isUnauthenticated(error)) {
-        // Not signed in (or no longer): the sign-in page, which comes back here after.
-        ctx.go('signin', { replace: true });
-        return;
-      }
-      const retry = h('button', { type: 'button', class: 'btn btn-secondary' }, t.retry);
-      retry.addEventListener('click', () => void withBusy(retry, load));
-      content.replaceChildren(
-        h('div', { class: 'card load-failed', role: 'alert' }, h('p', null, t.loadFailed, ' ', describeError(error)), retry),
-      );
-    }
+  function showCards(me: Me): void {
+    ctx.setUser(me.username);
+    const sessions = sessionsCard(ctx);
+    let notice: HTMLElement | null = null;
+    const codes = backupCodesCard(ctx, me, () => {
+      // The other sessions were just purged, and the notice's count is stale.
+      notice?.remove();
+      sessions.reloadAfterPurge();
+    });
+    if (handoff.notice) notice = backupNotice(ctx, handoff.notice.backupCodesRemaining, codes);
+    fill(content, notice, codes.element, sessions.element);
+    void codes.reload();
+    void sessions.reload();
   }
 
-  void load();
+  function showRetry(error: unknown): void {
+    const retry = h('button', { type: 'button', class: 'btn btn-secondary' }, t.retry);
+    retry.addEventListener('click', () => void withBusy(retry, () => account.reload()));
+    content.replaceChildren(
+      h('div', { class: 'card load-failed', role: 'alert' }, h('p', null, t.loadFailed, ' ', describeError(error)), retry),
+    );
+  }
+
+  const account = loader(ctx, {
+    read: () => ctx.api.me(),
+    show: showCards,
+    failed: showRetry,
+    // Not signed in (or no longer): the sign-in page, which comes back here after.
+    unauthenticated: () => ctx.go('signin', { replace: true }),
+    busy: (busy) => markBusy(content, busy),
+  });
+
+  void account.reload();
 }

@@ -1,21 +1,20 @@
 // Recovery Options › Backup codes: status, and add (+), regenerate (refresh
 // icon → Regenerate), remove (trash icon → Remove).
 
-import { ApiError, type BackupCodesStatus, type Me, type NewBackupCodes } from '../api.js';
+import { ApiError, type BackupCodesStatus, type Generation, type Me, type NewBackupCodes } from '../api.js';
 import { parseTimestamp } from '../dates.js';
-import { confirmDialog } from '../dialogs.js';
+import { confirmDialog, type ConfirmOutcome, type ConfirmTexts } from '../dialogs.js';
 import { fill, h, srOnly, uid } from '../dom.js';
 import { icon } from '../icons.js';
-import { Cancelled, describeError, isUnauthenticated } from '../messages.js';
+import { loader, reportFailure } from '../load.js';
+import { describeError, isUnauthenticated } from '../messages.js';
 import { withReauth } from '../reauth.js';
 import { strings } from '../strings.js';
-import { preservingFocus, refocus, say, withBusy } from '../ui.js';
-import { browserName } from '../useragent.js';
+import { markBusy, preservingFocus, returnFocus, say, withBusy } from '../ui.js';
 import { showCodesDialog } from './codes-dialog.js';
 import type { ViewContext } from './context.js';
-import { iconButton, timeText, unknown } from './widgets.js';
-
-export const FEW_CODES_LEFT = 3;
+import { codesDetails, type CodesDetails, type UsageRow } from './models.js';
+import { iconButton, timeText } from './widgets.js';
 
 export interface BackupCodesCard {
   element: HTMLElement;
@@ -24,19 +23,63 @@ export interface BackupCodesCard {
   regenerate(opener: HTMLElement): Promise<void>;
 }
 
+const t = strings.codes;
+
 /** Errors that mean the page shows a stale state: explain, then reload the status. */
 const STALE_STATE: Readonly<Record<string, string>> = {
-  generation_mismatch: strings.codes.generationMismatch,
-  already_enabled: strings.codes.alreadyEnabled,
-  not_enabled: strings.codes.notEnabledAnymore,
+  generation_mismatch: t.generationMismatch,
+  already_enabled: t.alreadyEnabled,
+  not_enabled: t.notEnabledAnymore,
 };
 
 function isStale(error: unknown): error is ApiError {
   return error instanceof ApiError && error.code in STALE_STATE && (error.status === 409 || error.status === 404);
 }
 
-export function backupCodesCard(ctx: ViewContext, me: Me, onCodesChanged: () => void): BackupCodesCard {
-  const t = strings.codes;
+/** A confirmed change either shows its error in the window (it stays open) or closes and reports it. */
+function keepOpenFor(error: unknown): string | null {
+  return isUnauthenticated(error) || isStale(error) ? null : describeError(error);
+}
+
+interface Confirmation {
+  texts: ConfirmTexts;
+  testId: string;
+  danger?: boolean;
+}
+
+const REGENERATE: Confirmation = { texts: strings.regenerateDialog, testId: 'regenerate-dialog' };
+const REMOVE: Confirmation = { texts: strings.removeDialog, testId: 'remove-dialog', danger: true };
+
+/** What a change answers: the new codes (add, regenerate), or null (remove). */
+type Changed = NewBackupCodes | null;
+
+/** A change that was made: its number, and the refresh that followed it. */
+interface Made {
+  count: number;
+  refreshed: Promise<void>;
+}
+
+/** A request's end in the shape of a confirmation's outcome, for a change that asks nothing first. */
+async function outcomeOf<T>(task: () => Promise<T>): Promise<ConfirmOutcome<T>> {
+  try {
+    return { kind: 'done', value: await task() };
+  } catch (error) {
+    return { kind: 'failed', error };
+  }
+}
+
+/** The card's fixed frame, and the parts of it that change. */
+interface Frame {
+  element: HTMLElement;
+  heading: HTMLElement;
+  badge: HTMLElement;
+  actions: HTMLElement;
+  body: HTMLElement;
+  statusMessage: HTMLElement;
+  errorMessage: HTMLElement;
+}
+
+function cardFrame(): Frame {
   const headingId = uid('codes-heading');
   const heading = h('h2', { id: headingId, class: 'card-title', tabindex: '-1' }, t.heading);
   const badge = h('span', { class: 'badge', hidden: true });
@@ -59,210 +102,243 @@ export function backupCodesCard(ctx: ViewContext, me: Me, onCodesChanged: () => 
     statusMessage,
     errorMessage,
   );
+  return { element, heading, badge, actions, body, statusMessage, errorMessage };
+}
 
-  let status: BackupCodesStatus | null = null;
+/** The card's body: how many codes are left, when they were made and used; or that there are none. */
+function detailsBody(details: CodesDetails | null): Node[] {
+  if (!details) return [h('p', { class: 'empty' }, t.notEnabled)];
+  const { summary } = details;
+  return [
+    h(
+      'div',
+      { class: 'codes-summary' },
+      h('p', { class: 'codes-count', 'data-testid': 'codes-left' }, summary.label),
+      h(
+        'div',
+        { class: 'meter', 'aria-hidden': 'true' },
+        h('div', { class: `meter-fill fill-${summary.tenths}${summary.few ? ' meter-low' : ''}` }),
+      ),
+    ),
+    ...(summary.warning
+      ? [h('p', { class: 'notice notice-warn' }, icon('warning', 'icon icon-sm'), h('span', null, summary.warning))]
+      : []),
+    h(
+      'dl',
+      { class: 'facts' },
+      h('div', null, h('dt', null, t.created), h('dd', null, timeText(details.created, strings.dates.unknown))),
+      h('div', null, h('dt', null, t.lastUsed), h('dd', null, timeText(details.lastUsed, t.neverUsed))),
+    ),
+    h('h3', { class: 'subheading' }, t.usageHeading),
+    usageList(details.usage),
+  ];
+}
+
+function usageList(rows: UsageRow[]): HTMLElement {
+  if (rows.length === 0) return h('p', { class: 'empty' }, t.usageEmpty);
+  return h(
+    'ul',
+    { class: 'usage-list', 'aria-label': t.usageCaption, 'data-testid': 'usage-list' },
+    rows.map((row) =>
+      h(
+        'li',
+        { class: 'usage' },
+        h('span', { class: 'usage-when' }, timeText(row.when, strings.dates.unknown)),
+        h('span', { class: 'usage-browser' }, row.browser),
+        h('span', { class: 'usage-ip' }, srOnly(`${t.usageIp} `), h('span', { class: 'ip' }, row.ip)),
+      ),
+    ),
+  );
+}
+
+/** The card's actions for each state: the buttons are made once by the card. */
+interface Actions {
+  whenOff: HTMLButtonElement[];
+  whenOn: HTMLButtonElement[];
+}
+
+/**
+ * Shows a status in the frame, redrawing only what changed: the action buttons stay
+ * while the state keeps them, so a redraw never swaps the button under a click, or
+ * the one a dialog returns focus to.
+ */
+function statusDisplay(frame: Frame, buttons: Actions): {
+  show(status: BackupCodesStatus): void;
+  showFailure(reason: string, retry: () => Promise<void>): void;
+} {
+  const { element, badge, actions, body } = frame;
+  let shownEnabled: boolean | null = null;
+  let shownBody = '';
+
+  function showActions(enabled: boolean): void {
+    if (enabled === shownEnabled) return;
+    shownEnabled = enabled;
+    actions.replaceChildren(...(enabled ? buttons.whenOn : buttons.whenOff));
+  }
+
+  function showDetails(details: CodesDetails | null): void {
+    const signature = JSON.stringify(details);
+    if (signature === shownBody) return;
+    shownBody = signature;
+    fill(body, detailsBody(details));
+  }
+
+  return {
+    show(status) {
+      badge.hidden = false;
+      badge.textContent = status.enabled ? t.enabledBadge : t.disabledBadge;
+      badge.className = status.enabled ? 'badge badge-on' : 'badge badge-off';
+      preservingFocus(element, () => {
+        showActions(status.enabled);
+        showDetails(codesDetails(status, new Date()));
+      });
+    },
+    showFailure(reason, retry) {
+      badge.hidden = true;
+      actions.replaceChildren();
+      shownEnabled = null;
+      shownBody = '';
+      const again = h('button', { type: 'button', class: 'btn btn-secondary btn-small' }, strings.account.retry);
+      again.addEventListener('click', () => void withBusy(again, retry));
+      body.replaceChildren(h('div', { class: 'load-failed' }, h('p', null, t.loadFailed, ' ', reason), again));
+    },
+  };
+}
+
+export function backupCodesCard(ctx: ViewContext, me: Me, onCodesChanged: () => void): BackupCodesCard {
+  const frame = cardFrame();
+  const { element, heading, actions, statusMessage, errorMessage } = frame;
+
+  /** What the next regenerate sends: from the newest status, or from the newest change's answer. */
+  let generation: Generation | null = null;
+  /** True from a click until the change is made and its new codes were seen. */
   let working = false;
+  /** Changes made so far: the refresh after an older one no longer speaks or moves focus. */
+  let changesMade = 0;
+
+  const display = statusDisplay(frame, {
+    whenOff: [iconButton('plus', t.add, 'add-codes', (b) => void add(b))],
+    whenOn: [
+      iconButton('refresh', t.regenerate, 'regenerate-codes', (b) => void regenerate(b)),
+      iconButton('trash', t.remove, 'remove-codes', (b) => void remove(b), 'danger'),
+    ],
+  });
+
+  const statusLoader = loader(ctx, {
+    read: () => ctx.api.backupCodesStatus(),
+    show: (fresh) => {
+      generation = fresh.generation;
+      display.show(fresh);
+    },
+    failed: (error) => {
+      generation = null;
+      display.showFailure(describeError(error), reload);
+    },
+    busy: (busy) => markBusy(element, busy),
+  });
+  const reload = (): Promise<void> => statusLoader.reload();
 
   function clearMessages(): void {
     say(statusMessage, '');
     say(errorMessage, '');
   }
 
-  async function reload(): Promise<void> {
-    element.setAttribute('aria-busy', 'true');
-    try {
-      const fresh = await ctx.api.backupCodesStatus();
-      if (ctx.signal.aborted) return;
-      status = fresh;
-      preservingFocus(element, () => render(fresh));
-    } catch (error) {
-      if (ctx.signal.aborted) return;
-      if (isUnauthenticated(error)) {
-        ctx.sessionEnded();
-        return;
-      }
-      status = null;
-      renderLoadFailure(describeError(error));
-    } finally {
-      element.removeAttribute('aria-busy');
-    }
-  }
-
-  function renderLoadFailure(reason: string): void {
-    badge.hidden = true;
-    actions.replaceChildren();
-    const retry = h('button', { type: 'button', class: 'btn btn-secondary btn-small' }, strings.account.retry);
-    retry.addEventListener('click', () => void withBusy(retry, reload));
-    body.replaceChildren(h('div', { class: 'load-failed' }, h('p', null, t.loadFailed, ' ', reason), retry));
-  }
-
-  function render(s: BackupCodesStatus): void {
-    badge.hidden = false;
-    badge.textContent = s.enabled ? t.enabledBadge : t.disabledBadge;
-    badge.className = s.enabled ? 'badge badge-on' : 'badge badge-off';
-
-    if (!s.enabled) {
-      actions.replaceChildren(iconButton('plus', t.add, 'add-codes', (b) => void add(b)));
-      body.replaceChildren(h('p', { class: 'empty' }, t.notEnabled));
-      return;
-    }
-
-    actions.replaceChildren(
-      iconButton('refresh', t.regenerate, 'regenerate-codes', (b) => void regenerate(b)),
-      iconButton('trash', t.remove, 'remove-codes', (b) => void remove(b), 'danger'),
-    );
-
-    const total = Math.max(s.total, s.remaining, 1);
-    const tenths = Math.round((s.remaining / total) * 10) * 10;
-    const few = s.remaining <= FEW_CODES_LEFT;
-    fill(
-      body,
-      h(
-        'div',
-        { class: 'codes-summary' },
-        h('p', { class: 'codes-count', 'data-testid': 'codes-left' }, t.left(s.remaining, s.total)),
-        h(
-          'div',
-          { class: 'meter', 'aria-hidden': 'true' },
-          h('div', { class: `meter-fill fill-${tenths}${few ? ' meter-low' : ''}` }),
-        ),
-      ),
-      few
-        ? h('p', { class: 'notice notice-warn' }, icon('warning', 'icon icon-sm'), h('span', null, t.fewLeft(s.remaining)))
-        : null,
-      h(
-        'dl',
-        { class: 'facts' },
-        h('div', null, h('dt', null, t.created), h('dd', null, timeText(s.createdAt, 'date', strings.dates.unknown))),
-        h('div', null, h('dt', null, t.lastUsed), h('dd', null, timeText(s.lastUsedAt, 'relative+datetime', t.neverUsed))),
-      ),
-      h('h3', { class: 'subheading' }, t.usageHeading),
-      usageList(s),
-    );
-  }
-
-  function usageList(s: BackupCodesStatus): HTMLElement {
-    if (s.usage.length === 0) return h('p', { class: 'empty' }, t.usageEmpty);
-    const uses = [...s.usage].sort(
-      (a, b) => (parseTimestamp(b.at)?.getTime() ?? 0) - (parseTimestamp(a.at)?.getTime() ?? 0),
-    );
-    return h(
-      'ul',
-      { class: 'usage-list', 'aria-label': t.usageCaption, 'data-testid': 'usage-list' },
-      uses.map((use) =>
-        h(
-          'li',
-          { class: 'usage' },
-          h('span', { class: 'usage-when' }, timeText(use.at, 'datetime', strings.dates.unknown)),
-          h('span', { class: 'usage-browser' }, browserName(use.userAgent)),
-          h('span', { class: 'usage-ip' }, srOnly(`${t.usageIp} `), h('span', { class: 'ip' }, unknown(use.ip))),
-        ),
-      ),
-    );
-  }
-
-  /** Reports the error of an action in the card (stale state: explain and reload). */
+  /** Reports the error of a change in the card (stale state: explain and reload). */
   function report(error: unknown): void {
-    if (error instanceof Cancelled || ctx.signal.aborted) return;
-    if (isUnauthenticated(error)) {
-      ctx.sessionEnded();
-      return;
-    }
-    if (isStale(error)) {
-      say(errorMessage, STALE_STATE[error.code] ?? '');
-      void reload();
-      return;
-    }
-    say(errorMessage, describeError(error));
+    reportFailure(ctx, error, {
+      failed: (failure) => {
+        if (!isStale(failure)) {
+          say(errorMessage, describeError(failure));
+          return;
+        }
+        say(errorMessage, STALE_STATE[failure.code] ?? '');
+        void reload();
+      },
+    });
   }
 
   /**
-   * Where focus goes when the button that started an action is gone (+ after an
+   * Where focus goes when the button that started a change is gone (+ after an
    * add, the trash after a remove): the button that took its place, else the heading.
    */
   function actionSlot(): HTMLElement {
     return actions.querySelector<HTMLElement>('button:not(:disabled)') ?? heading;
   }
 
-  async function showNewCodes(fresh: NewBackupCodes, opener: HTMLElement, done: string): Promise<void> {
-    await showCodesDialog({
+  /** One change at a time: a click while another change is under way does nothing (null). */
+  async function exclusively<T>(task: () => Promise<T>): Promise<T | null> {
+    if (working) return null;
+    working = true;
+    try {
+      return await task();
+    } finally {
+      working = false;
+    }
+  }
+
+  /**
+   * A change: asked and made under the lock, which ends when the new codes window
+   * closes, so a click right after it is the next change rather than dropped. Both
+   * cards refresh behind the window; then the card says what happened.
+   */
+  async function change(opener: HTMLElement, obtain: () => Promise<ConfirmOutcome<Changed>>, done: string): Promise<void> {
+    const made = await exclusively(() => makeChange(opener, obtain));
+    if (made === null) return;
+    await made.refreshed;
+    if (made.count !== changesMade) return; // a newer change says what happened, and places focus
+    say(statusMessage, done);
+    returnFocus(opener, actionSlot());
+  }
+
+  async function makeChange(opener: HTMLElement, obtain: () => Promise<ConfirmOutcome<Changed>>): Promise<Made | null> {
+    clearMessages();
+    const outcome = await obtain();
+    if (outcome.kind === 'failed') report(outcome.error);
+    if (outcome.kind !== 'done') return null;
+    const made = recordChange(outcome.value);
+    if (outcome.value) await showCodes(outcome.value, opener);
+    return made;
+  }
+
+  /**
+   * A change is made: its answer carries the new generation (for a regenerate right
+   * after), and both cards read again at once; a read sent before now is dropped.
+   */
+  function recordChange(value: Changed): Made {
+    generation = value ? value.generation : null;
+    changesMade += 1;
+    onCodesChanged();
+    return { count: changesMade, refreshed: reload() };
+  }
+
+  function showCodes(fresh: NewBackupCodes, opener: HTMLElement): Promise<void> {
+    return showCodesDialog({
       codes: fresh.codes,
       tenant: ctx.tenant,
       username: me.username,
       created: parseTimestamp(fresh.createdAt) ?? new Date(),
       opener,
     });
-    onCodesChanged();
-    await reload();
-    say(statusMessage, done);
-    refocus(opener, actionSlot());
   }
 
-  async function add(button: HTMLButtonElement): Promise<void> {
-    if (working) return;
-    working = true;
-    clearMessages();
-    try {
-      const fresh = await withBusy(button, () => withReauth(ctx.api, () => ctx.api.addBackupCodes()));
-      await showNewCodes(fresh, button, t.added);
-    } catch (error) {
-      report(error);
-    } finally {
-      working = false;
-    }
+  /** The confirm-then-act changes: a confirmation window whose confirm button runs the request. */
+  function confirmThenChange(opener: HTMLElement, asked: Confirmation, request: () => Promise<Changed>, done: string): Promise<void> {
+    const obtain = (): Promise<ConfirmOutcome<Changed>> =>
+      confirmDialog({ ...asked, opener, action: () => withReauth(ctx.api, request), onError: keepOpenFor });
+    return change(opener, obtain, done);
   }
 
-  async function regenerate(opener: HTMLElement): Promise<void> {
-    if (working) return;
-    working = true;
-    clearMessages();
-    const d = strings.regenerateDialog;
-    try {
-      const outcome = await confirmDialog({
-        title: d.title,
-        body: d.body,
-        confirmLabel: d.confirm,
-        cancelLabel: d.cancel,
-        testId: 'regenerate-dialog',
-        opener,
-        action: () => withReauth(ctx.api, () => ctx.api.regenerateBackupCodes(status?.generation ?? null)),
-        onError: (error) => (isUnauthenticated(error) || isStale(error) ? null : describeError(error)),
-      });
-      if (outcome.kind === 'done') await showNewCodes(outcome.value, opener, t.regenerated);
-      else if (outcome.kind === 'failed') report(outcome.error);
-    } finally {
-      working = false;
-    }
+  function add(button: HTMLButtonElement): Promise<void> {
+    const request = (): Promise<Changed> => withBusy(button, () => withReauth(ctx.api, () => ctx.api.addBackupCodes()));
+    return change(button, () => outcomeOf(request), t.added);
   }
 
-  async function remove(opener: HTMLElement): Promise<void> {
-    if (working) return;
-    working = true;
-    clearMessages();
-    const d = strings.removeDialog;
-    try {
-      const outcome = await confirmDialog({
-        title: d.title,
-        body: d.body,
-        confirmLabel: d.confirm,
-        cancelLabel: d.cancel,
-        danger: true,
-        testId: 'remove-dialog',
-        opener,
-        action: () => withReauth(ctx.api, () => ctx.api.removeBackupCodes()),
-        onError: (error) => (isUnauthenticated(error) || isStale(error) ? null : describeError(error)),
-      });
-      if (outcome.kind === 'done') {
-        onCodesChanged();
-        await reload();
-        say(statusMessage, t.removed);
-        refocus(opener, actionSlot());
-      } else if (outcome.kind === 'failed') {
-        report(outcome.error);
-      }
-    } finally {
-      working = false;
-    }
+  function regenerate(opener: HTMLElement): Promise<void> {
+    return confirmThenChange(opener, REGENERATE, () => ctx.api.regenerateBackupCodes(generation), t.regenerated);
+  }
+
+  function remove(opener: HTMLElement): Promise<void> {
+    return confirmThenChange(opener, REMOVE, () => ctx.api.removeBackupCodes().then(() => null), t.removed);
   }
 
   return { element, reload, regenerate };

@@ -1,33 +1,40 @@
-// What the shell (main.ts) gives each view.
+// What the shell (main.ts) gives each view: the context, and a handoff that came
+// with the navigation to it.
 
 import type { ApiClient } from '../api.js';
+import type { Scope } from '../load.js';
+import type { PageName } from '../router.js';
+import type { SessionHint } from '../session-hint.js';
 
-export interface GoOptions {
-  replace?: boolean;
-  /** A message for the sign-in page ("Your session ended…"). */
+/** What a navigation hands, once, to the view it opens. */
+export interface Handoff {
+  /** For the sign-in page: a message to show above the form ("You are signed out."). */
   flash?: string;
+  /** For the account page, after a sign-in with a backup code: how many are left. */
+  notice?: { backupCodesRemaining: number };
 }
 
-export interface ViewContext {
+export interface GoOptions extends Handoff {
+  replace?: boolean;
+}
+
+export interface ViewContext extends Scope {
   readonly tenant: string;
   readonly api: ApiClient;
-  /** Aborted when the user navigates away: late answers must not touch the page. */
-  readonly signal: AbortSignal;
   /** False on the first page load (focus stays where the browser put it). */
   readonly focusOnRender: boolean;
-  go(route: 'signin' | 'account', options?: GoOptions): void;
+  /**
+   * Whether this browser had a session here that is gone now (ended on another
+   * device, or expired): the sign-in page then says so, once.
+   */
+  readonly sessionHint: Pick<SessionHint, 'take'>;
+  go(page: PageName, options?: GoOptions): void;
   setTitle(title: string): void;
   /** The header's user area: a name and Sign out, or nothing. */
   setUser(username: string | null): void;
-  /** After a successful sign-in; `backupCodesRemaining` when a backup code was used. */
-  signedIn(backupCodesRemaining: number | null): void;
-  /** Any 401 unauthenticated on a signed-in page. */
-  sessionEnded(): void;
-  /**
-   * True once when this browser had a session here that is gone now (ended on
-   * another device, or expired): the sign-in page then says so.
-   */
-  takeEndedSession(): boolean;
-  takeFlash(): string | null;
-  takeBackupNotice(): number | null;
+  /** Moves focus to <main>, e.g. when the element that had it went away. */
+  focusMain(): void;
 }
+
+/** A page: draws itself into `root` (the shell's #view). */
+export type View = (ctx: ViewContext, root: HTMLElement, handoff: Handoff) => void;

@@ -1,16 +1,16 @@
 // Recovery Options › Sessions: where the user is signed in, and End session.
 
-import { ApiError, type Session } from '../api.js';
-import { formatRelative, parseTimestamp } from '../dates.js';
-import { h, srOnly, uid } from '../dom.js';
+import { ApiError } from '../api.js';
+import { h, placeInOrder, srOnly, uid } from '../dom.js';
 import { icon } from '../icons.js';
-import { Cancelled, describeError, isUnauthenticated } from '../messages.js';
+import { loader, settle } from '../load.js';
+import { describeError } from '../messages.js';
 import { withReauth } from '../reauth.js';
 import { strings } from '../strings.js';
-import { preservingFocus, refocus, say, withBusy } from '../ui.js';
-import { browserName } from '../useragent.js';
+import { markBusy, preservingFocus, returnFocus, say, withBusy } from '../ui.js';
 import type { ViewContext } from './context.js';
-import { iconButton, timeText, unknown } from './widgets.js';
+import { sessionRows, type SessionRow } from './models.js';
+import { iconButton, timeText } from './widgets.js';
 
 export interface SessionsCard {
   element: HTMLElement;
@@ -22,10 +22,13 @@ export interface SessionsCard {
 /** The purge runs on the DynamoDB stream, moments after the change: look again then. */
 const PURGE_SETTLE_MS = 2500;
 
-/** This device first, then the most recently seen. */
-export function sortSessions(sessions: readonly Session[]): Session[] {
-  const seen = (s: Session): number => parseTimestamp(s.lastSeenAt ?? s.createdAt)?.getTime() ?? 0;
-  return [...sessions].sort((a, b) => Number(b.current) - Number(a.current) || seen(b) - seen(a));
+interface ShownRow {
+  signature: string;
+  item: HTMLLIElement;
+}
+
+function isGone(error: unknown): boolean {
+  return error instanceof ApiError && error.status === 404;
 }
 
 export function sessionsCard(ctx: ViewContext): SessionsCard {
@@ -51,94 +54,87 @@ export function sessionsCard(ctx: ViewContext): SessionsCard {
     errorMessage,
   );
 
-  async function reload(): Promise<void> {
-    element.setAttribute('aria-busy', 'true');
-    try {
-      const sessions = await ctx.api.sessions();
-      if (ctx.signal.aborted) return;
-      preservingFocus(element, () => render(sortSessions(sessions)), heading);
-    } catch (error) {
-      if (ctx.signal.aborted) return;
-      if (isUnauthenticated(error)) {
-        ctx.sessionEnded();
-        return;
-      }
-      body.replaceChildren(h('p', { class: 'load-failed' }, t.loadFailed, ' ', describeError(error)));
-    } finally {
-      element.removeAttribute('aria-busy');
-    }
-  }
+  const sessionsLoader = loader(ctx, {
+    read: () => ctx.api.sessions(),
+    show: (sessions) => preservingFocus(element, () => render(sessionRows(sessions, new Date())), heading),
+    failed: (error) => body.replaceChildren(h('p', { class: 'load-failed' }, t.loadFailed, ' ', describeError(error))),
+    busy: (busy) => markBusy(element, busy),
+  });
+  const reload = (): Promise<void> => sessionsLoader.reload();
 
-  function render(sessions: Session[]): void {
-    if (sessions.length === 0) {
+  // A row stays on screen while nothing in it changes, so a redraw never swaps the
+  // End session button under a click, or the one a dialog returns focus to.
+  const list = h('ul', { class: 'session-list', 'aria-label': t.listLabel });
+  let shownRows = new Map<string, ShownRow>();
+
+  function render(rows: SessionRow[]): void {
+    const next = new Map<string, ShownRow>();
+    for (const row of rows) {
+      const signature = JSON.stringify(row);
+      const shown = shownRows.get(row.id);
+      next.set(row.id, shown?.signature === signature ? shown : { signature, item: sessionItem(row) });
+    }
+    shownRows = next;
+    if (rows.length === 0) {
       body.replaceChildren(h('p', { class: 'empty' }, t.empty));
       return;
     }
-    body.replaceChildren(
-      h('ul', { class: 'session-list', 'aria-label': t.listLabel }, sessions.map((s) => sessionItem(s))),
-    );
+    if (list.parentNode !== body) body.replaceChildren(list);
+    placeInOrder(list, [...next.values()].map((shown) => shown.item));
   }
 
-  function sessionItem(session: Session): HTMLLIElement {
-    const name = browserName(session.userAgent);
-    const ip = unknown(session.ip);
-    let end: HTMLButtonElement | null = null;
-    if (!session.current) {
-      const seen = parseTimestamp(session.lastSeenAt ?? session.createdAt);
-      end = h(
-        'button',
-        { type: 'button', class: 'btn btn-secondary btn-small', 'data-focus-key': `end-${session.id}` },
-        t.end,
-        srOnly(t.endWhich(name, ip, seen ? formatRelative(seen, new Date()) : null)),
-      );
-      const button = end;
-      button.addEventListener('click', () => void endSession(session, button));
-    }
+  function sessionItem(row: SessionRow): HTMLLIElement {
     return h(
       'li',
-      { class: session.current ? 'session session-current' : 'session', 'data-session-id': session.id },
+      { class: row.current ? 'session session-current' : 'session', 'data-session-id': row.id },
       h('span', { class: 'session-icon' }, icon('monitor')),
       h(
         'div',
         { class: 'session-main' },
-        h(
-          'p',
-          { class: 'session-name' },
-          name,
-          session.current ? h('span', { class: 'badge badge-current' }, t.thisDevice) : null,
-        ),
+        h('p', { class: 'session-name' }, row.name, row.current ? h('span', { class: 'badge badge-current' }, t.thisDevice) : null),
         h(
           'dl',
           { class: 'session-facts' },
-          h('div', null, h('dt', null, t.ip), h('dd', { class: 'ip' }, ip)),
-          h('div', null, h('dt', null, t.created), h('dd', null, timeText(session.createdAt, 'datetime', strings.dates.unknown))),
-          h('div', null, h('dt', null, t.lastSeen), h('dd', null, timeText(session.lastSeenAt, 'relative', strings.dates.unknown))),
+          h('div', null, h('dt', null, t.ip), h('dd', { class: 'ip' }, row.ip)),
+          h('div', null, h('dt', null, t.created), h('dd', null, timeText(row.created, strings.dates.unknown))),
+          h('div', null, h('dt', null, t.lastSeen), h('dd', null, timeText(row.lastSeen, strings.dates.unknown))),
         ),
       ),
-      end,
+      row.endWhich === null ? null : endButton(row.id, row.endWhich),
     );
   }
 
-  async function endSession(session: Session, button: HTMLButtonElement): Promise<void> {
+  function endButton(id: string, which: string): HTMLButtonElement {
+    const button = h(
+      'button',
+      { type: 'button', class: 'btn btn-secondary btn-small', 'data-focus-key': `end-${id}` },
+      t.end,
+      srOnly(which),
+    );
+    button.addEventListener('click', () => void endSession(id, button));
+    return button;
+  }
+
+  async function endSession(id: string, button: HTMLButtonElement): Promise<void> {
     say(statusMessage, '');
     say(errorMessage, '');
-    try {
-      await withBusy(button, () => withReauth(ctx.api, () => ctx.api.endSession(session.id)));
-      say(statusMessage, t.ended);
-    } catch (error) {
-      if (error instanceof Cancelled || ctx.signal.aborted) return;
-      if (isUnauthenticated(error)) {
-        ctx.sessionEnded();
-        return;
-      }
-      // Already gone (ended elsewhere or purged): the refreshed list says so.
-      if (!(error instanceof ApiError && error.status === 404)) {
-        say(errorMessage, describeError(error));
-        return;
-      }
-    }
-    await reload();
-    refocus(null, heading);
+    const ended = async (): Promise<void> => {
+      await reload();
+      returnFocus(null, heading);
+    };
+    await withBusy(button, () =>
+      settle(ctx, withReauth(ctx.api, () => ctx.api.endSession(id)), {
+        done: () => {
+          say(statusMessage, t.ended);
+          void ended();
+        },
+        // Already gone (ended elsewhere or purged): the refreshed list says so.
+        failed: (error) => {
+          if (isGone(error)) void ended();
+          else say(errorMessage, describeError(error));
+        },
+      }),
+    );
   }
 
   function reloadAfterPurge(): void {

@@ -5,10 +5,11 @@ import { ApiError, type MfaMethod } from '../api.js';
 import { isPlausibleBackupCode, isValidTotp, normaliseBackupCode, normaliseTotp } from '../codes.js';
 import { fill, h, uid } from '../dom.js';
 import { icon } from '../icons.js';
-import { describeError, isUnauthenticated } from '../messages.js';
+import { loader, settle } from '../load.js';
+import { describeError } from '../messages.js';
 import { strings } from '../strings.js';
-import { withBusy } from '../ui.js';
-import type { ViewContext } from './context.js';
+import { markBusy, withBusy } from '../ui.js';
+import type { Handoff, ViewContext } from './context.js';
 
 interface Field {
   wrapper: HTMLDivElement;
@@ -38,13 +39,13 @@ function field(
   return { wrapper, input };
 }
 
-export function renderSignIn(ctx: ViewContext, main: HTMLElement): void {
+export function renderSignIn(ctx: ViewContext, root: HTMLElement, handoff: Handoff): void {
   const t = strings.signIn;
   ctx.setTitle(t.title);
   ctx.setUser(null);
 
   const card = h('div', { class: 'auth-card' });
-  main.replaceChildren(h('div', { class: 'auth-page' }, card));
+  root.replaceChildren(h('div', { class: 'auth-page' }, card));
 
   let rememberedUsername = '';
 
@@ -99,22 +100,19 @@ export function renderSignIn(ctx: ViewContext, main: HTMLElement): void {
       }
       error.textContent = '';
       rememberedUsername = name;
-      void withBusy(submit, async () => {
-        try {
-          const result = await ctx.api.login(name, secret);
-          if (ctx.signal.aborted) return;
-          password.input.value = '';
-          if (result.status === 'authenticated') {
-            ctx.signedIn(null);
-          } else {
-            showSecondFactor(result.flow, result.methods, result.methods[0] ?? 'totp');
-          }
-        } catch (err) {
-          if (ctx.signal.aborted) return;
-          password.input.value = '';
-          fail(describeError(err, { invalid_credentials: t.invalidCredentials }), password.input);
-        }
-      });
+      void withBusy(submit, () =>
+        settle(ctx, ctx.api.login(name, secret), {
+          done: (result) => {
+            password.input.value = '';
+            if (result.status === 'authenticated') signedIn(null);
+            else showSecondFactor(result.flow, result.methods, result.methods[0] ?? 'totp');
+          },
+          failed: (err) => {
+            password.input.value = '';
+            fail(describeError(err, { invalid_credentials: t.invalidCredentials }), password.input);
+          },
+        }),
+      );
     });
 
     if (focus) (rememberedUsername ? password.input : username.input).focus();
@@ -191,46 +189,40 @@ export function renderSignIn(ctx: ViewContext, main: HTMLElement): void {
       }
       error.textContent = '';
       const value = isTotp ? normaliseTotp(raw) : normaliseBackupCode(raw);
-      void withBusy(submit, async () => {
-        try {
-          const result = await ctx.api.mfa(flow, method, value);
-          if (ctx.signal.aborted) return;
-          code.input.value = '';
-          ctx.signedIn(method === 'backup_code' ? result.backupCodesRemaining : null);
-        } catch (err) {
-          if (ctx.signal.aborted) return;
-          code.input.value = '';
-          if (err instanceof ApiError && err.code === 'flow_expired') {
-            showCredentials(t.flowExpired, true);
-            return;
-          }
-          fail(
-            describeError(err, { invalid_code: isTotp ? t.invalidTotp : t.invalidBackupCode }),
-          );
-        }
-      });
+      void withBusy(submit, () =>
+        settle(ctx, ctx.api.mfa(flow, method, value), {
+          done: (result) => {
+            code.input.value = '';
+            signedIn(method === 'backup_code' ? result.backupCodesRemaining : null);
+          },
+          failed: (err) => {
+            code.input.value = '';
+            if (err instanceof ApiError && err.code === 'flow_expired') showCredentials(t.flowExpired, true);
+            else fail(describeError(err, { invalid_code: isTotp ? t.invalidTotp : t.invalidBackupCode }));
+          },
+        }),
+      );
     });
 
     code.input.focus();
   }
 
-  const flash = ctx.takeFlash();
-  if (flash !== null) {
-    showCredentials(flash, true);
+  /** To the account page; after a backup code, it says how many are left. */
+  function signedIn(backupCodesRemaining: number | null): void {
+    ctx.go('account', backupCodesRemaining === null ? {} : { notice: { backupCodesRemaining } });
+  }
+
+  if (handoff.flash !== undefined) {
+    showCredentials(handoff.flash, true);
     return;
   }
   // Already signed in? Go straight to the account page.
   card.replaceChildren(h('p', { class: 'loading', role: 'status' }, strings.app.loading));
-  card.setAttribute('aria-busy', 'true');
-  ctx.api.me().then(
-    () => {
-      if (!ctx.signal.aborted) ctx.go('account', { replace: true });
-    },
-    (error: unknown) => {
-      if (ctx.signal.aborted) return;
-      card.removeAttribute('aria-busy');
-      const ended = isUnauthenticated(error) && ctx.takeEndedSession();
-      showCredentials(ended ? t.sessionEnded : null, ctx.focusOnRender);
-    },
-  );
+  void loader(ctx, {
+    read: () => ctx.api.me(),
+    show: () => ctx.go('account', { replace: true }),
+    unauthenticated: () => showCredentials(ctx.sessionHint.take() ? t.sessionEnded : null, ctx.focusOnRender),
+    failed: () => showCredentials(null, ctx.focusOnRender),
+    busy: (busy) => markBusy(card, busy),
+  }).reload();
 }

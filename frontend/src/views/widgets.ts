@@ -1,10 +1,8 @@
 // Small pieces shared by the account views.
 
-import { parseTimestamp, formatDate, formatDateTime, formatRelative } from '../dates.js';
-import type { Timestamp } from '../api.js';
 import { h } from '../dom.js';
 import { icon, type IconName } from '../icons.js';
-import { strings } from '../strings.js';
+import type { TimeView } from './models.js';
 
 /** An icon-only button; its accessible name (also its tooltip) is `label`. */
 export function iconButton(
@@ -28,19 +26,7 @@ export function iconButton(
   return button;
 }
 
-export type TimeStyle = 'date' | 'datetime' | 'relative' | 'relative+datetime';
-
-/** A <time> element for an API timestamp, or `fallback` text when there is none. */
-export function timeText(value: Timestamp | null, style: TimeStyle, fallback: string, now = new Date()): Node {
-  const date = parseTimestamp(value);
-  if (!date) return document.createTextNode(fallback);
-  const absolute = style === 'date' ? formatDate(date) : formatDateTime(date);
-  const relative = formatRelative(date, now);
-  const text =
-    style === 'relative' ? relative : style === 'relative+datetime' ? `${relative} (${absolute})` : absolute;
-  return h('time', { datetime: date.toISOString() }, text);
-}
-
-export function unknown(value: string | null): string {
-  return value ?? strings.dates.unknown;
+/** A <time> element for a time the page shows, or `fallback` text when there is none. */
+export function timeText(time: TimeView | null, fallback: string): Node {
+  return time ? h('time', { datetime: time.iso }, time.text) : document.createTextNode(fallback);
 }
