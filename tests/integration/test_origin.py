@@ -10,6 +10,7 @@ from chalice.test import Client
 
 from functions.api.application import create_app
 from functions.bootstrap import LazyServices, build_operator, build_services
+from functions.settings import Settings
 
 SECRET = "k" * 40  # noqa: S105
 XHR = {"X-Requested-With": "XMLHttpRequest", "Content-Type": "application/json"}
@@ -45,3 +46,27 @@ def test_a_request_through_cloudfront_goes_on(client) -> None:
                              headers={**XHR, "X-Origin-Verify": SECRET}, body=LOGIN)
     assert reply.status_code == 200
     assert json.loads(reply.body)["status"] == "authenticated"
+
+
+def test_during_a_rotation_both_secrets_are_accepted_and_no_third(stack) -> None:
+    # GIVEN the API configured as during a rotation: the new secret and the one
+    # CloudFront's edges may still send for a few minutes
+    new, previous = "n" * 40, "p" * 40
+    settings = replace(Settings.from_env({"ORIGIN_SECRET": new,
+                                          "ORIGIN_SECRET_PREVIOUS": previous}),
+                       **{f: getattr(stack.settings, f) for f in ("region",)})
+    assert settings.origin_secrets == (new, previous)
+    operator = build_operator(settings)
+    operator.create_tenant("acme")
+    operator.create_user("acme", "alice", "correct-horse-battery-staple")
+    services = build_services(settings, lookup_key=stack.lookup_key)
+    with Client(create_app(LazyServices(lambda: services), settings)) as client:
+        def status(sent: str) -> int:
+            return client.http.post("/t/acme/api/auth/login",
+                                    headers={**XHR, "X-Origin-Verify": sent},
+                                    body=LOGIN).status_code
+
+        # THEN requests with either go on, and anything else is refused
+        assert [status(new), status(previous), status("k" * 40)] == [200, 200, 403]
+    # AND once the rotation is over (no previous secret), the old one is refused
+    assert Settings.from_env({"ORIGIN_SECRET": new}).origin_secrets == (new,)

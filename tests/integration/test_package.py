@@ -32,6 +32,7 @@ from chalice.test import Client
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
+from functions.api.application import create_app
 from functions.store.tables import load_template
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -180,7 +181,8 @@ def cfn_lint(package: Package, tmp_path_factory: pytest.TempPathFactory) -> dict
     One run for all of them: loading cfn-lint's rules costs most of its time.
     """
     folder = tmp_path_factory.mktemp("cfn-lint")
-    files = {"generated": package.template_path}
+    files = {"generated": package.template_path,
+             "viewer-waf": ROOT / "infra" / "waf-cloudfront.yaml"}
     for name, breakage in BREAKAGES.items():
         # A mistake a hand edit could make, in an otherwise identical template.
         broken = json.loads(json.dumps(package.template))
@@ -197,8 +199,9 @@ def cfn_lint(package: Package, tmp_path_factory: pytest.TempPathFactory) -> dict
 
 
 def test_cfn_lint_passes_on_the_generated_template(cfn_lint: dict[str, Any]) -> None:
-    # Not even a warning or an informational finding.
+    # Not even a warning or an informational finding; nor on the viewer WAF's template.
     assert cfn_lint["generated"] == []
+    assert cfn_lint["viewer-waf"] == []
 
 
 @pytest.mark.parametrize("breakage", sorted(BREAKAGES))
@@ -322,21 +325,28 @@ def test_purge_event_source_mapping(package: Package) -> None:
     }
 
 
-def test_sam_transform_makes_that_mapping_and_no_other_permissions(package: Package) -> None:
-    # cfn-lint validates the SAM resources as written; this runs the transform that
-    # CloudFormation runs, when aws-sam-translator is installed (a dev-only tool).
-    transform = pytest.importorskip("samtranslator.translator.transform",
-                                    reason="aws-sam-translator is not installed").transform
+@pytest.fixture(scope="module")
+def transformed(package: Package) -> dict[str, Any]:
+    """The resources after SAM's transform, as CloudFormation makes them (cfn-lint
+    validates the SAM resources as written; this runs the transform itself)."""
+    from samtranslator.translator.transform import transform  # noqa: PLC0415
+
     template = json.loads(json.dumps(package.template))
     for resource in template["Resources"].values():
         if resource["Type"] == "AWS::Serverless::Function":
             resource["Properties"]["CodeUri"] = "s3://artifacts/deployment.zip"
 
-    class NoManagedPolicies:
+    class NoManagedPolicies:  # the translator would ask IAM for them otherwise
         def load(self) -> dict[str, str]:
             return {}
 
-    resources = transform(template, {}, NoManagedPolicies())["Resources"]
+    resources: dict[str, Any] = transform(template, {}, NoManagedPolicies())["Resources"]
+    return resources
+
+
+def test_sam_transform_makes_that_mapping_and_no_other_permissions(
+        transformed: dict[str, Any]) -> None:
+    resources = transformed
 
     (mapping,) = [r["Properties"] for r in resources.values()
                   if r["Type"] == "AWS::Lambda::EventSourceMapping"]
@@ -529,6 +539,62 @@ def test_distribution_serves_the_spa_and_the_api_on_one_origin(package: Package)
     assert "CustomErrorResponses" not in config  # they would rewrite the API's errors too
 
 
+# -- Rate limiting and the origin check, shipped ------------------------------------------
+
+def test_the_api_stage_refuses_callers_without_the_origin_secret_before_any_lambda(
+        package: Package, transformed: dict[str, Any]) -> None:
+    acl = package.properties("ApiWebAcl")
+    assert acl["Scope"] == "REGIONAL" and acl["DefaultAction"] == {"Allow": {}}
+    origin, rate = sorted(acl["Rules"], key=lambda rule: rule["Priority"])
+    assert origin["Action"] == {"Block": {}}
+    # Blocked unless the header is the secret, or during a rotation either secret.
+    either, only_new = origin["Statement"]["NotStatement"]["Statement"]["Fn::If"][1:]
+    searched = [s["ByteMatchStatement"] for s in either["OrStatement"]["Statements"]]
+    assert [m["SearchString"] for m in searched] == [{"Ref": "OriginSecret"},
+                                                      {"Ref": "OriginSecretPrevious"}]
+    assert only_new["ByteMatchStatement"]["SearchString"] == {"Ref": "OriginSecret"}
+    for match in (*searched, only_new["ByteMatchStatement"]):
+        assert match["FieldToMatch"] == {"SingleHeader": {"Name": "x-origin-verify"}}
+        assert match["PositionalConstraint"] == "EXACTLY"
+    assert rate["Statement"]["RateBasedStatement"]["AggregateKeyType"] == "IP"
+    association = package.resources["ApiWebAclAssociation"]
+    assert association["Properties"]["WebACLArn"] == {"Fn::GetAtt": ["ApiWebAcl", "Arn"]}
+    stage_arn = association["Properties"]["ResourceArn"]["Fn::Sub"]
+    assert stage_arn.endswith("/restapis/${RestAPI}/stages/${RestAPI.Stage}")
+    assert transformed["ApiWebAclAssociation"]["Properties"]["ResourceArn"] == {
+        "Fn::Sub": stage_arn.replace("${RestAPI.Stage}", "${RestAPIapiStage}")}
+
+
+def test_the_distribution_is_always_behind_the_viewer_rate_limits(package: Package) -> None:
+    config = package.properties("Distribution")["DistributionConfig"]
+    assert config["WebACLId"] == {"Ref": "WebAclArn"}
+    parameter = package.template["Parameters"]["WebAclArn"]
+    assert "Default" not in parameter  # required, not optional
+    viewer = load_template(ROOT / "infra" / "waf-cloudfront.yaml")[
+        "Resources"]["ViewerWebAcl"]["Properties"]
+    assert viewer["Scope"] == "CLOUDFRONT"
+    rules = {rule["Name"]: rule for rule in viewer["Rules"]}
+    sign_in = rules["sign-in-rate-per-viewer"]["Statement"]["RateBasedStatement"]
+    assert sign_in["AggregateKeyType"] == "IP"
+    assert sign_in["Limit"] == {"Ref": "ViewerSignInRateLimit"}
+    regex = sign_in["ScopeDownStatement"]["AndStatement"]["Statements"][1]
+    assert regex["RegexMatchStatement"]["RegexString"] == "^/t/[^/]+/api/auth/"
+    assert rules["api-rate-per-viewer"]["Action"] == {"Block": {}}
+
+
+def test_each_sign_in_route_has_its_own_smaller_throttle(package: Package) -> None:
+    settings = {(s["ResourcePath"], s["HttpMethod"]): s
+                for s in package.properties("RestAPI")["MethodSettings"]}
+    assert settings[("/*", "*")]["ThrottlingRateLimit"] == {"Ref": "ApiThrottleRateLimit"}
+    routes = create_app().routes
+    for route in ("login", "mfa", "reauth"):
+        own = settings[(f"/~1t~1{{tenant}}~1api~1auth~1{route}", "POST")]
+        assert own["ThrottlingRateLimit"] == {"Ref": "SignInThrottleRateLimit"}
+        assert own["ThrottlingBurstLimit"] == {"Ref": "SignInThrottleBurstLimit"}
+        # The path is a route the API really has (Chalice's own route table).
+        assert f"/t/{{tenant}}/api/auth/{route}" in routes
+
+
 def test_security_headers(package: Package) -> None:
     config = package.properties("SecurityHeadersPolicy")["ResponseHeadersPolicyConfig"]
     security = config["SecurityHeadersConfig"]
@@ -547,7 +613,13 @@ def test_cloudfront_function_sends_tenant_pages_to_the_spa(package: Package) -> 
         "/t/acme/": {"uri": "/index.html"},
         "/t/acme/account/security": {"uri": "/index.html"},
         "/t/acme/account/security/": {"uri": "/index.html"},
-        "/t/acme%20co/": {"uri": "/index.html"},
+        # A tenant id the service would refuse is no page at all.
+        "/t/acme%20co/": {"status": 404},
+        "/t/ACME/": {"status": 404},
+        "/t/acme_co/account/security": {"status": 404},
+        "/t/-acme/": {"status": 404},
+        "/t/" + "a" * 33 + "/": {"status": 404},
+        "/t/" + "a" * 32 + "/": {"uri": "/index.html"},
         "/t/acme/api": {"uri": "/index.html"},
         "/t/acme": {"status": 301, "location": "/t/acme/"},
         "/t/acme/api/me": {"uri": "/t/acme/api/me"},

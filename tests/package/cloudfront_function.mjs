@@ -1,6 +1,7 @@
 // Runs a CloudFront Function on viewer-request events, the way CloudFront calls it.
 //   echo '{"code": "function handler(event) {...}", "uris": ["/t/acme/"]}' | node cloudfront_function.mjs
-// prints one result per uri: {"uri": <rewritten uri>} or {"status": 301, "location": ...}.
+// prints one result per uri: {"uri": <rewritten uri>}, {"status": 301, "location": ...},
+// or {"status": 404} for an answer without a location.
 // Used by tests/integration/test_package.py on the function in infra/template.yaml.
 import { readFileSync } from 'node:fs';
 
@@ -23,8 +24,9 @@ const results = input.uris.map((uri) => {
     },
   };
   const out = handler(event);
-  return out.statusCode
+  if (!out.statusCode) return { uri: out.uri };
+  return out.headers.location
     ? { status: out.statusCode, location: out.headers.location.value }
-    : { uri: out.uri };
+    : { status: out.statusCode };
 });
 process.stdout.write(JSON.stringify(results));
