@@ -1,0 +1,1 @@
+"""`make bench`: the performance targets of DESIGN.md, measured in one run (see __main__)."""

@@ -1,0 +1,241 @@
+"""The benchmark's world: moto in process (atomic per request, as DynamoDB), the real
+app and the real argon2 parameters, a tenant with one user, and quiet logs."""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import secrets
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[2]
+for _name in ("ARGON2_MEMORY_KIB", "ARGON2_TIME_COST", "ARGON2_PARALLELISM"):
+    os.environ.pop(_name, None)  # the real, OWASP parameters
+os.environ.update({"AWS_ACCESS_KEY_ID": "bench", "AWS_SECRET_ACCESS_KEY": "bench",
+                   "AWS_DEFAULT_REGION": "us-east-1", "AWS_ACCOUNT_ID_ENDPOINT_MODE": "disabled",
+                   "SECURE_COOKIES": "false"})
+
+import botocore.session  # noqa: E402
+import pyotp  # noqa: E402
+from chalice.test import Client  # noqa: E402
+from moto.core.botocore_stubber import BotocoreStubber  # noqa: E402
+from pynamodb.connection.base import Connection  # noqa: E402
+
+from functions.api.application import PURGE_FUNCTION, create_app  # noqa: E402
+from functions.bootstrap import (  # noqa: E402
+    LazyServices,
+    Repositories,
+    build_operator,
+    build_repositories,
+    build_services,
+)
+from functions.crypto import Argon2Hasher  # noqa: E402
+from functions.local.pump import StreamPump  # noqa: E402
+from functions.logs import logger  # noqa: E402
+from functions.settings import Settings  # noqa: E402
+from functions.store.models import SessionModel  # noqa: E402
+from functions.store.secrets import store_lookup_key  # noqa: E402
+from functions.store.tables import create_tables  # noqa: E402
+
+PASSWORD = "correct-horse-battery-staple"  # noqa: S105
+XHR = {"X-Requested-With": "XMLHttpRequest", "Content-Type": "application/json"}
+TENANT = "bench"
+
+@dataclass
+class Request:
+    operation: str
+    tables: str
+    started: float
+    ended: float
+    served: float  # seconds moto spent on it (its lock held)
+
+
+@dataclass
+class Recorder:
+    """Every DynamoDB request sent, whatever client sent it: which, and when."""
+
+    requests: list[Request] = field(default_factory=list)
+    # When the client sent each request and had its answer: a round trip as the
+    # service sees it (build, sign, send, wait, parse), around moto's serving.
+    client_spans: list[tuple[float, float]] = field(default_factory=list)
+
+    def round_trip_time(self) -> float:
+        """Seconds with a request in flight: requests sent together count once."""
+        total, covered_to = 0.0, 0.0
+        for started, ended in sorted(self.client_spans):
+            if ended > covered_to:
+                total += ended - max(started, covered_to)
+                covered_to = ended
+        return total
+
+    def served(self) -> float:
+        """Seconds moto spent serving the requests."""
+        return sum(request.served for request in self.requests)
+
+    def round_trips(self) -> int:
+        """Requests sent together (each starting before the others ended) count once."""
+        trips, ends = 0, 0.0
+        for request in sorted(self.requests, key=lambda r: r.started):
+            if request.started >= ends:
+                trips += 1
+                ends = request.ended
+            else:
+                ends = max(ends, request.ended)
+        return trips
+
+
+_lock = threading.Lock()
+_process = BotocoreStubber.process_request
+_recorders: list[Recorder] = []
+_latency = [0.0]
+
+
+def _serialised(self, request):  # type: ignore[no-untyped-def]
+    started = time.perf_counter()
+    if _latency[0]:
+        # The network's share of a round trip: a sleep releases the GIL, so requests
+        # sent together overlap here as they would on the wire.
+        time.sleep(_latency[0])
+    with _lock:  # DynamoDB's per-request atomicity, which moto lacks
+        served = time.perf_counter()
+        answer = _process(self, request)
+        served = time.perf_counter() - served
+    target = dict(request.headers).get("X-Amz-Target", b"")
+    target = target.decode() if isinstance(target, bytes) else str(target)
+    if target.startswith("DynamoDB_") and _recorders:
+        seen = Request(target.rsplit(".", 1)[-1], _tables(request.body), started,
+                       time.perf_counter(), served)
+        for recorder in _recorders:
+            recorder.requests.append(seen)
+    return answer
+
+
+@contextmanager
+def network_latency(seconds: float) -> Iterator[None]:
+    """Each request waits `seconds` before moto serves it, as on a network."""
+    _latency[0] = seconds
+    try:
+        yield
+    finally:
+        _latency[0] = 0.0
+
+
+def _tables(body: bytes | None) -> str:
+    params = json.loads(body or b"{}")
+    if "TableName" in params:
+        tables = [params["TableName"]]
+    elif "TransactItems" in params:
+        tables = [next(iter(i.values()))["TableName"] for i in params["TransactItems"]]
+    else:
+        tables = list(params.get("RequestItems", {}))
+    return "+".join(sorted({table.rsplit("-", 1)[-1] for table in tables}))
+
+
+BotocoreStubber.process_request = _serialised  # type: ignore[method-assign]
+_make_api_call = Connection._make_api_call
+
+
+def _timed_call(self, operation_name, operation_kwargs):  # type: ignore[no-untyped-def]
+    started = time.perf_counter()
+    try:
+        return _make_api_call(self, operation_name, operation_kwargs)
+    finally:
+        span = (started, time.perf_counter())
+        for recorder in _recorders:
+            recorder.client_spans.append(span)
+
+
+Connection._make_api_call = _timed_call  # type: ignore[method-assign]
+
+
+def quiet() -> None:
+    """One clean table: no request log lines between the results."""
+    logger.setLevel("ERROR")
+    for name in ("botocore", "moto", "backup_codes"):
+        logging.getLogger(name).setLevel(logging.ERROR)
+
+
+@contextmanager
+def recording() -> Iterator[Recorder]:
+    recorder = Recorder()
+    _recorders.append(recorder)
+    try:
+        yield recorder
+    finally:
+        _recorders.remove(recorder)
+
+
+class World:
+    """One tenant, one user with an authenticator, the app over moto."""
+
+    def __init__(self, code_count: int = 20) -> None:
+        self.settings = Settings.from_env()
+        create_tables(self.settings)
+        self.key = secrets.token_bytes(32)
+        store_lookup_key(self.settings.lookup_key_parameter, self.settings.region, None,
+                         self.key)
+        operator = build_operator(self.settings)
+        operator.create_tenant(TENANT, "Bench", code_count=code_count, lockout_threshold=100)
+        uri = operator.create_user(TENANT, "alice", PASSWORD, totp=True)
+        assert uri is not None
+        self.totp = pyotp.TOTP(pyotp.parse_uri(uri).secret)
+        self.hasher = Argon2Hasher(self.settings.argon2)
+        self.services = build_services(self.settings, lookup_key=self.key, hasher=self.hasher)
+        self.repos: Repositories = build_repositories(self.settings)
+        self.app = create_app(LazyServices(lambda: self.services), self.settings)
+        self.client = Client(self.app)
+        self.cookie = self._first_session()
+        self.codes: list[str] = []
+
+    def post(self, path: str, body: Any = None, headers: dict[str, str] | None = None) -> Any:
+        return self.client.http.post(f"/t/{TENANT}/api{path}", headers=headers or XHR,
+                                     body=json.dumps(body if body is not None else {}))
+
+    def get(self, path: str) -> Any:
+        return self.client.http.get(f"/t/{TENANT}/api{path}", headers=self.cookie)
+
+    def _first_session(self) -> dict[str, str]:
+        reply = self.post("/auth/mfa", {"flow": self.flow(), "method": "totp",
+                                        "code": self.totp.now()})
+        return {**XHR, "Cookie": reply.headers["Set-Cookie"].split(";")[0]}
+
+    def flow(self) -> str:
+        reply = self.post("/auth/login", {"username": "alice", "password": PASSWORD})
+        return str(json.loads(reply.body)["flow"])
+
+    def new_set(self) -> list[str]:
+        status = json.loads(self.get("/me/backup-codes").body)
+        path = "/me/backup-codes/regenerate" if status["enabled"] else "/me/backup-codes"
+        codes: list[str] = json.loads(self.post(path, headers=self.cookie).body)["codes"]
+        return codes
+
+    def fresh_code(self) -> str:
+        if not self.codes:
+            self.codes = self.new_set()
+        return self.codes.pop()
+
+    def forget_sign_ins(self) -> None:
+        """Delete the sessions the measured sign-ins opened, outside any timing: moto
+        copies a whole table for each transaction, so its cost would grow with every
+        measured step, which DynamoDB's does not."""
+        mine = self.cookie["Cookie"].split("=", 1)[1]
+        own = self.services.sessions.resolve(TENANT, mine).token_hash
+        with SessionModel.batch_write() as batch:
+            for item in SessionModel.scan():
+                if not item.pk.endswith(own):
+                    batch.delete(item)
+
+    def pump(self) -> StreamPump:
+        session = botocore.session.get_session()
+        pump = StreamPump(session.create_client("dynamodb", region_name="us-east-1"),
+                          session.create_client("dynamodbstreams", region_name="us-east-1"),
+                          self.settings.code_sets_table, self.app.handler_map[PURGE_FUNCTION])
+        pump.open()
+        return pump
