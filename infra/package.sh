@@ -26,6 +26,12 @@ if [[ ! -x "$CHALICE" ]]; then
   echo "chalice not found at $CHALICE: run \`make deps\` first" >&2
   exit 1
 fi
+# Chalice makes the Lambda runtime of the Python that runs it, and its wheels and our
+# bytecode are that Python's: only the runtime's own version will do.
+if [[ "$("$PYTHON" -c 'import sys; print("%d.%d" % sys.version_info[:2])')" != "3.11" ]]; then
+  echo "The Lambda runtime is python3.11: build with Python 3.11 (make PYTHON=python3.11)" >&2
+  exit 1
+fi
 
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/backup-codes-package.XXXXXX")"
 trap 'rm -rf "$WORK"' EXIT
@@ -61,9 +67,9 @@ ln -s "$ROOT/.chalice/deployments" "$SRC/.chalice/deployments"
       --template-format yaml --merge-template "$ROOT/infra/template.yaml" "$WORK/out"
 )
 
-# Bytecode in the zip: Lambda's /var/task is read-only, so without it every cold
-# start compiles every module it imports (infra/precompile.py).
-"$PYTHON" "$ROOT/infra/precompile.py" "$WORK/out/deployment.zip" "$WORK/out/sam.yaml"
+# Only what runs in Lambda, with its bytecode (infra/lambda_zip.py): no CLI, no local
+# stack, no botocore data of services never called; a cold start compiles nothing.
+"$PYTHON" "$ROOT/infra/lambda_zip.py" "$WORK/out/deployment.zip" "$WORK/out/sam.yaml"
 
 mkdir -p "$OUT"
 rm -f "$OUT/sam.yaml" "$OUT/deployment.zip"

@@ -56,8 +56,8 @@ class Stack:
 @pytest.fixture
 def stack(aws: None) -> Stack:
     """Tables from infra/template.yaml and the lookup key in SSM, in moto."""
+    from functions.local.tables import create_tables
     from functions.store.secrets import store_lookup_key
-    from functions.store.tables import create_tables
 
     settings = Settings.from_env()
     create_tables(settings)

@@ -27,12 +27,12 @@ from ..crypto import Argon2Hasher
 from ..logs import logger as service_logger
 from ..settings import Settings
 from ..store.secrets import store_lookup_key
-from ..store.tables import create_tables
 from .aws import LocalAws
 from .discovery import clear_local_stack, write_local_stack
 from .pump import StreamPump
 from .server import FrontDoor
 from .signals import StopSignals, StopStartup
+from .tables import create_tables
 
 log = logging.getLogger("backup_codes.local")
 

@@ -38,11 +38,11 @@ from functions.bootstrap import (  # noqa: E402
 )
 from functions.crypto import Argon2Hasher  # noqa: E402
 from functions.local.pump import StreamPump  # noqa: E402
+from functions.local.tables import create_tables  # noqa: E402
 from functions.logs import logger  # noqa: E402
 from functions.settings import Settings  # noqa: E402
 from functions.store.models import SessionModel  # noqa: E402
 from functions.store.secrets import store_lookup_key  # noqa: E402
-from functions.store.tables import create_tables  # noqa: E402
 
 PASSWORD = "correct-horse-battery-staple"  # noqa: S105
 XHR = {"X-Requested-With": "XMLHttpRequest", "Content-Type": "application/json"}

@@ -44,12 +44,12 @@ from functions.bootstrap import (
     build_repositories,
     build_services,
 )
+from functions.local import tables as table_definitions
+from functions.local.tables import create_tables
 from functions.operator import Operator
 from functions.settings import Settings
-from functions.store import tables as table_definitions
 from functions.store.models import ALL_MODELS, table_names
 from functions.store.secrets import store_lookup_key
-from functions.store.tables import create_tables
 
 TENANT = "demo"
 USERNAME = "alice"

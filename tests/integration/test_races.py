@@ -27,9 +27,9 @@ from functions.api.application import create_app
 from functions.bootstrap import LazyServices, build_operator, build_services
 from functions.core.sessions import MAX_REAUTH_FAILURES
 from functions.local.aws import LocalAws
+from functions.local.tables import create_tables
 from functions.settings import Settings
 from functions.store.secrets import store_lookup_key
-from functions.store.tables import create_tables
 
 WORKER = Path(__file__).with_name("race_worker.py")
 ANSWER = "ANSWER "  # race_worker.py marks its answers so

@@ -1,6 +1,6 @@
 """The tables exist once, in infra/template.yaml: the PynamoDB models must agree with it.
 
-CloudFormation creates the tables in AWS from the template and functions/store/tables.py
+CloudFormation creates the tables in AWS from the template and functions/local/tables.py
 creates the local and test tables from it, so a model that drifts from the template
 would pass every moto test against a table shaped by the template, yet query an index,
 a key or a TTL attribute that the code assumes differently. These tests compare the
@@ -15,8 +15,8 @@ import pytest
 from pynamodb.attributes import Attribute, TTLAttribute
 from pynamodb.models import Model
 
+from functions.local.tables import table_definitions
 from functions.store.models import ALL_MODELS, MODELS_BY_RESOURCE
-from functions.store.tables import table_definitions
 
 TABLES = table_definitions()
 

@@ -13,7 +13,7 @@ import botocore.session
 import yaml
 
 from ..settings import Settings
-from .models import table_names
+from ..store.models import table_names
 
 TEMPLATE = Path(__file__).resolve().parents[2] / "infra" / "template.yaml"
 _CREATE_TABLE_KEYS = ("AttributeDefinitions", "KeySchema", "GlobalSecondaryIndexes",
