@@ -20,7 +20,7 @@ OUT="$1"
 [[ "$OUT" = /* ]] || OUT="$PWD/$OUT"
 CHALICE="${CHALICE:-$ROOT/.venv/bin/chalice}"
 PYTHON="${PYTHON:-$ROOT/.venv/bin/python}"
-STAGE_NAME="${STAGE_NAME:-prod}"
+STAGE_NAME="${STAGE_NAME:-dev}"  # dev or prod (.chalice/config.json); dev by default
 
 if [[ ! -x "$CHALICE" ]]; then
   echo "chalice not found at $CHALICE: run \`make deps\` first" >&2

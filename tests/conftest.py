@@ -21,6 +21,8 @@ os.environ.pop("AWS_PROFILE", None)
 os.environ.pop("DYNAMODB_ENDPOINT", None)
 os.environ.pop("SSM_ENDPOINT", None)
 os.environ["SECURE_COOKIES"] = "false"
+# CloudWatch metrics are log lines (EMF): off, but where a test reads them.
+os.environ["POWERTOOLS_METRICS_DISABLED"] = "true"
 
 from moto import mock_aws  # noqa: E402
 from moto.core.botocore_stubber import BotocoreStubber  # noqa: E402

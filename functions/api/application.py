@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from chalice.app import Chalice, DynamoDBEvent, Request, Response
+from chalice.app import Chalice, ConvertToMiddleware, DynamoDBEvent, Request, Response
 
 from ..bootstrap import LazyServices, build_services
+from ..logs import logger
 from ..settings import Settings
 from ..stream.handler import make_record_handler, process_batch
 from .errors import error_response, uniform_error
@@ -24,6 +25,9 @@ def create_app(services: LazyServices | None = None,
     settings = settings or Settings.from_env()
     services = services or LazyServices(lambda: build_services(settings))
     app = Chalice(app_name=APP_NAME)
+    # Every log line of an invocation carries its request id and whether it was a
+    # cold start, for the HTTP routes and the stream handler alike.
+    app.register_middleware(ConvertToMiddleware(logger.inject_lambda_context))
     register(app, ROUTES, services, settings)
     purge_record = make_record_handler(lambda: services().purges)
 

@@ -11,7 +11,7 @@ from typing import Any
 from chalice.app import Response
 
 from ..core import errors
-from ..logs import logger
+from ..logs import count, logger
 from .http import HttpError, json_response
 from .overload import RETRY_AFTER_OVERLOAD_SECONDS, overloaded
 
@@ -72,6 +72,7 @@ def _failure_response(route: str, error: Exception) -> tuple[str, Response]:
         # Throttling that outlasted botocore's retries: "try again shortly", which
         # the page and a tenant's client can tell from a bug.
         logger.warning("overloaded", extra={"route": route, "error": type(error).__name__})
+        count("Overloaded")
         return "unavailable", json_response(
             {"error": "unavailable", "message": "The service is busy. Try again in a moment."},
             503, {"Retry-After": str(RETRY_AFTER_OVERLOAD_SECONDS)})

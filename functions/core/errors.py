@@ -43,7 +43,8 @@ class Locked(DomainError):
     code = "locked"
     message = "Too many failed attempts. Try again later."
 
-    def __init__(self, retry_after: int | None) -> None:
+    def __init__(self, retry_after: int | None, *, started: bool = False,
+                 factor: str = "second_factor") -> None:
         if retry_after is None:
             super().__init__(
                 "Too many failed attempts. Your administrator must unlock your account."
@@ -51,6 +52,10 @@ class Locked(DomainError):
         else:
             super().__init__(f"Too many failed attempts. Try again in {retry_after} seconds.")
         self.retry_after = retry_after
+        # Whether this very failure began the lock (not one refused during it), and
+        # which factor it holds: what the service's metrics count.
+        self.started = started
+        self.factor = factor
 
 
 class Unauthenticated(DomainError):

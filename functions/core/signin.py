@@ -246,7 +246,8 @@ class SignIn:
         counted = self._p.passwords.reserve(tenant, username, self._reservation(threshold))
         if not counted.allowed:
             # A right password during the hold is refused too.
-            raise Locked(_seconds_until(counted.locked_until, self._p.clock.now()))
+            raise Locked(_seconds_until(counted.locked_until, self._p.clock.now()),
+                         factor="password")
         user = self._p.users.get(tenant, username)
         if user is None:
             # Same work as a wrong password, so timing does not reveal usernames.
@@ -257,7 +258,7 @@ class SignIn:
         wait = password_lockout_seconds(counted.failures, threshold)
         if wait:
             self._p.passwords.lock_until(tenant, username, self._p.clock.now() + wait)
-            raise Locked(wait)
+            raise Locked(wait, started=True, factor="password")
         raise InvalidCredentials()
 
     def second_factor(self, tenant: str, policy: TenantPolicy, attempt: SecondFactorAttempt,
@@ -309,7 +310,7 @@ class SignIn:
             return InvalidCode()
         if wait is not None:
             self._p.users.lock_until(state.user.tenant, state.user.username, now + wait)
-        return Locked(wait)
+        return Locked(wait, started=True)
 
 
 def _retry_after(counted: Counted, now: float) -> int | None:

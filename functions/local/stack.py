@@ -74,6 +74,8 @@ def _local_environment(endpoint: str) -> dict[str, str]:
                        "AWS_DEFAULT_REGION": "us-east-1", "AWS_REGION": "us-east-1",
                        "AWS_ACCOUNT_ID_ENDPOINT_MODE": "disabled"})
     os.environ.pop("AWS_PROFILE", None)
+    # Metrics are CloudWatch's (EMF log lines): none locally.
+    os.environ["POWERTOOLS_METRICS_DISABLED"] = "true"
     return {**os.environ, "DYNAMODB_ENDPOINT": endpoint, "SSM_ENDPOINT": endpoint,
             "SECURE_COOKIES": "false", "CLIENT_IP_HEADER": "X-Forwarded-For"}
 

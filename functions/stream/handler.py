@@ -6,7 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 from ..core.purge import PurgeService
-from ..logs import logger
+from ..logs import count, logger
 from .records import purge_order
 
 
@@ -16,8 +16,12 @@ def make_record_handler(purges: Callable[[], PurgeService]) -> Callable[[dict[st
         if order is None:
             return 0
         purged = purges().apply(order)
-        logger.info("sessions purged", extra={"tenant": order.tenant, "change": order.change,
-                                              "purged": purged})
+        # The user is named: an operator replaying a failed purge by hand needs to know
+        # whose sessions it ended (docs/DEPLOY.md); no session or token is.
+        logger.info("sessions purged", extra={"tenant": order.tenant,
+                                              "username": order.username,
+                                              "change": order.change, "purged": purged})
+        count("SessionsPurged", value=purged)
         return purged
 
     return purge_for

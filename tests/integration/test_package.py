@@ -861,3 +861,17 @@ def test_purge_role_is_enough_for_a_purge(stack: Any, package: Package, roles: R
     # THEN no record failed, and her sessions are gone
     assert result == {"batchItemFailures": []}
     assert list(SessionModel.scan()) == []
+
+
+def test_the_alarms_watch_the_metrics_the_service_writes(package: Package) -> None:
+    # The dimensions the service writes (functions/api/telemetry.py, functions/logs.py):
+    # an alarm on another set would watch a metric that never exists.
+    written = {"SignIn": {"service", "method", "outcome"}, "Lock": {"service", "factor"},
+               "Overloaded": {"service"}}
+    alarms = [p for r in package.resources.values() if r["Type"] == "AWS::CloudWatch::Alarm"
+              for p in [r["Properties"]] if p.get("Namespace") == "BackupCodes"]
+    assert {alarm["MetricName"] for alarm in alarms} == set(written)
+    for alarm in alarms:
+        assert {d["Name"] for d in alarm["Dimensions"]} == written[alarm["MetricName"]]
+        assert {"Name": "service", "Value": "backup-codes"} in alarm["Dimensions"]
+        assert alarm["AlarmActions"] == [{"Ref": "AlarmTopic"}]

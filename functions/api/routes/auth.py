@@ -7,16 +7,20 @@ import contextlib
 from chalice.app import Response
 
 from ...core.errors import Unauthenticated
-from ...core.signin import parse_second_factor
+from ...core.signin import METHOD_BACKUP_CODE, METHOD_TOTP, parse_second_factor
 from .. import presenters
 from ..http import json_response
 from ..routing import Call, Route
+from ..telemetry import counted_sign_in
+
+SECOND_FACTORS = (METHOD_TOTP, METHOD_BACKUP_CODE)
 
 
 def login(call: Call) -> Response:
     body = call.json()
-    result = call.services.signin.login(call.tenant, call.policy, body.get("username"),
-                                        body.get("password"), call.context)
+    with counted_sign_in("password"):
+        result = call.services.signin.login(call.tenant, call.policy, body.get("username"),
+                                            body.get("password"), call.context)
     response = json_response(presenters.login_result(result))
     if result.session_token is not None:
         return call.with_session_cookie(response, result.session_token)
@@ -25,8 +29,11 @@ def login(call: Call) -> Response:
 
 def second_factor(call: Call) -> Response:
     body = call.json()
-    attempt = parse_second_factor(body.get("flow"), body.get("method"), body.get("code"))
-    done = call.services.signin.second_factor(call.tenant, call.policy, attempt, call.context)
+    method = body.get("method") if body.get("method") in SECOND_FACTORS else "other"
+    with counted_sign_in(str(method)):
+        attempt = parse_second_factor(body.get("flow"), body.get("method"), body.get("code"))
+        done = call.services.signin.second_factor(call.tenant, call.policy, attempt,
+                                                  call.context)
     return call.with_session_cookie(
         json_response(presenters.authenticated(done.backup_codes_remaining)), done.session_token)
 
