@@ -59,11 +59,22 @@ def _policy_args(args: argparse.Namespace) -> dict[str, Any]:
 def _policy_options(command: argparse.ArgumentParser) -> None:
     """One option per policy setting, its type, range and help from the policy itself."""
     for setting in TenantPolicy.settings():
+        option, help_text = f"--{setting.name.replace('_', '-')}", setting.metadata["help"]
+        if setting.metadata["switch"]:
+            default = "on" if setting.default else "off"
+            command.add_argument(option, type=_on_off, metavar="on|off",
+                                 help=f"{help_text} (default {default})")
+            continue
         between, choices = setting.metadata["between"], setting.metadata["choices"]
         bounds = f"{between[0]}-{between[1]}, " if between else ""
-        command.add_argument(f"--{setting.name.replace('_', '-')}",
-                             type=int if between else str, choices=choices,
-                             help=f"{setting.metadata['help']} ({bounds}default {setting.default})")
+        command.add_argument(option, type=int if between else str, choices=choices,
+                             help=f"{help_text} ({bounds}default {setting.default})")
+
+
+def _on_off(value: str) -> bool:
+    if value not in ("on", "off"):
+        raise argparse.ArgumentTypeError("say on or off")
+    return value == "on"
 
 
 def _run(operator: Operator, args: argparse.Namespace) -> None:

@@ -28,8 +28,14 @@ USERNAME = re.compile(r"^[A-Za-z0-9._@+-]{1,64}$")
 
 def _setting(default: Any, help_text: str, *, between: tuple[int, int] | None = None,
              choices: tuple[str, ...] | None = None) -> Any:
-    return field(default=default,
-                 metadata={"help": help_text, "between": between, "choices": choices})
+    return field(default=default, metadata={"help": help_text, "between": between,
+                                            "choices": choices, "switch": False})
+
+
+def _switch(default: bool, help_text: str) -> Any:
+    """A setting that is on or off."""
+    return field(default=default, metadata={"help": help_text, "between": None,
+                                            "choices": None, "switch": True})
 
 
 @dataclass(frozen=True)
@@ -45,6 +51,8 @@ class TenantPolicy:
     purge_mode: str = _setting(
         PURGE_KEEP_CURRENT, "on a change, keep the changing session or end all",
         choices=(PURGE_KEEP_CURRENT, PURGE_ALL))
+    require_mfa: bool = _switch(
+        False, "users without a second factor set up an authenticator at sign-in")
 
     def __post_init__(self) -> None:
         for setting in fields(self):
@@ -80,6 +88,8 @@ def _integral(value: Any) -> Any:
 
 def _check(setting: Field[Any], value: Any) -> None:
     between, choices = setting.metadata["between"], setting.metadata["choices"]
+    if setting.metadata["switch"] and not isinstance(value, bool):
+        raise InvalidRequest(f"{setting.name} must be true or false.")
     if between is not None:
         low, high = between
         if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:

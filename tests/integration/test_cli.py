@@ -96,11 +96,14 @@ def test_an_invalid_tenant_id_is_refused(run: Run, tenant: str) -> None:
 
 def test_set_policy(run: Run) -> None:
     run("create-tenant", "acme")
-    status, out, _ = run("set-policy", "acme", "--lockout-threshold", "5", "--purge-mode", "all")
+    status, out, _ = run("set-policy", "acme", "--lockout-threshold", "5", "--purge-mode", "all",
+                         "--require-mfa", "on")
     assert status == 0
     assert json.loads(out)["policy"] == {**TenantPolicy().to_dict(), "lockout_threshold": 5,
-                                         "purge_mode": "all"}
+                                         "purge_mode": "all", "require_mfa": True}
     assert lines(run("list-tenants")[1])[0]["policy"]["purge_mode"] == "all"
+    status, _, err = run("set-policy", "acme", "--require-mfa", "yes")
+    assert status == 2 and "on or off" in err
     status, _, err = run("set-policy", "globex", "--code-count", "5")
     assert status == 2 and err.strip() == "error: Tenant globex does not exist."
 

@@ -21,7 +21,8 @@ def test_the_default_policy_is_the_designs() -> None:
     policy = TenantPolicy()
     assert policy.to_dict() == {"code_count": 10, "lockout_threshold": 10,
                                 "password_lockout_threshold": 10,
-                                "reauth_max_age_seconds": 900, "purge_mode": "keep_current"}
+                                "reauth_max_age_seconds": 900, "purge_mode": "keep_current",
+                                "require_mfa": False}
 
 
 @pytest.mark.parametrize("changes", [
@@ -29,6 +30,7 @@ def test_the_default_policy_is_the_designs() -> None:
     {"lockout_threshold": 3}, {"lockout_threshold": LOCKOUT_CEILING},
     {"reauth_max_age_seconds": 60}, {"reauth_max_age_seconds": 86400},
     {"purge_mode": "all"}, {"purge_mode": "keep_current"},
+    {"require_mfa": True}, {"require_mfa": False},
 ])
 def test_policy_values_at_their_bounds_are_accepted(changes: dict[str, Any]) -> None:
     policy = TenantPolicy().updated(**changes)
@@ -44,6 +46,8 @@ def test_policy_values_at_their_bounds_are_accepted(changes: dict[str, Any]) -> 
     ({"reauth_max_age_seconds": 59}, "reauth_max_age_seconds"),
     ({"reauth_max_age_seconds": 86401}, "reauth_max_age_seconds"),
     ({"purge_mode": "none"}, "purge_mode"),
+    ({"require_mfa": 1}, "require_mfa"),
+    ({"require_mfa": "yes"}, "require_mfa"),
     ({"colour": "blue"}, "colour"),
 ])
 def test_policy_values_out_of_range_are_refused_by_name(changes: dict[str, Any],
@@ -55,7 +59,7 @@ def test_policy_values_out_of_range_are_refused_by_name(changes: dict[str, Any],
 
 def test_policy_round_trips_through_a_dict_and_ignores_unknown_keys() -> None:
     policy = TenantPolicy(code_count=12, lockout_threshold=5, reauth_max_age_seconds=300,
-                          purge_mode="all")
+                          purge_mode="all", require_mfa=True)
     assert TenantPolicy.from_dict(policy.to_dict()) == policy
     assert TenantPolicy.from_dict({"code_count": 7, "retired_setting": 1}) == TenantPolicy(
         code_count=7)
