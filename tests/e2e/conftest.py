@@ -28,6 +28,8 @@ from browser import (
 from playwright.sync_api import Browser, BrowserContext, sync_playwright
 
 VIEWPORT = {"width": 1280, "height": 800}
+# The page speaks the browser's language; the tests that name things in English say so.
+CONTEXT_DEFAULTS = {"viewport": VIEWPORT, "locale": "en-US"}
 STACK_LOG = ROOT / "artifacts" / "e2e-browser-stack.log"
 
 
@@ -110,7 +112,7 @@ def aged_session(chromium: Browser, stack: LocalStack, accounts: Accounts) -> Ag
     Its authentication grows older than the tenant's one-minute limit while the
     other tests run, so the reauthentication test rarely waits at all.
     """
-    context = chromium.new_context(viewport=VIEWPORT)
+    context = chromium.new_context(**CONTEXT_DEFAULTS)
     try:
         page = context.new_page()
         sign_in_with_totp(page, stack.url, accounts.stale)
@@ -134,7 +136,7 @@ def new_context(chromium: Browser, stack: LocalStack,
     opened: list[tuple[BrowserContext, Guard]] = []
 
     def make(**options: Any) -> BrowserContext:
-        context = chromium.new_context(**{"viewport": VIEWPORT, **options})
+        context = chromium.new_context(**{**CONTEXT_DEFAULTS, **options})
         context.set_default_timeout(10_000)
         guard = Guard(stack.url)
         guard.attach(context)
