@@ -87,7 +87,8 @@ function checkFailed(error: unknown, api: ApiClient): void {
     h(
       'div',
       { class: 'page' },
-      h('div', { class: 'card load-failed', role: 'alert' }, h('p', null, t.checkFailed, ' ', describeError(error)), retry),
+      h('h1', { class: 'page-title', tabindex: '-1' }, t.checkFailed),
+      h('div', { class: 'card load-failed' }, h('p', { role: 'alert' }, describeError(error)), retry),
     ),
   );
 }

@@ -20,7 +20,7 @@ export const de: Catalogue = {
     unknownTenantTitle: 'Diese Seite gibt es nicht',
     unknownTenantBody:
       'Unter dieser Adresse gibt es keine Anmeldeseite. Prüfen Sie den Link, den Sie erhalten haben, oder fragen Sie Ihren Administrator nach dem richtigen.',
-    checkFailed: 'Diese Seite konnte nicht geladen werden.',
+    checkFailed: 'Diese Seite konnte nicht geladen werden',
     notFoundTitle: 'Seite nicht gefunden',
     notFoundBody: 'Unter dieser Adresse gibt es nichts.',
     notFoundLink: 'Zu Ihrem Konto',
@@ -154,7 +154,7 @@ export const de: Catalogue = {
     created: 'Erstellt',
     lastUsed: 'Zuletzt verwendet',
     neverUsed: 'Nie',
-    usageHeading: 'Letzte Verwendung',
+    usageHeading: 'Verlauf',
     usageCaption: 'Anmeldungen mit einem Backup-Code',
     usageEmpty: 'Es wurde noch kein Backup-Code verwendet.',
     usageIp: 'IP-Adresse',

@@ -23,7 +23,7 @@ export const en = {
     unknownTenantTitle: 'This page does not exist',
     unknownTenantBody:
       'There is no sign-in page at this address. Check the link you were given, or ask your administrator for the right one.',
-    checkFailed: 'This page could not be loaded.',
+    checkFailed: 'This page could not be loaded',
     notFoundTitle: 'Page not found',
     notFoundBody: 'There is nothing at this address.',
     notFoundLink: 'Go to your account',

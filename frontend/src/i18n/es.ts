@@ -20,7 +20,7 @@ export const es: Catalogue = {
     unknownTenantTitle: 'Esta página no existe',
     unknownTenantBody:
       'En esta dirección no hay ninguna página de inicio de sesión. Compruebe el enlace que recibió o pida el correcto a su administrador.',
-    checkFailed: 'No se ha podido cargar esta página.',
+    checkFailed: 'No se ha podido cargar esta página',
     notFoundTitle: 'Página no encontrada',
     notFoundBody: 'No hay nada en esta dirección.',
     notFoundLink: 'Ir a su cuenta',
