@@ -13,18 +13,18 @@ from browser import (
     ACCOUNT_PATH,
     SIGNIN_PATH,
     Account,
+    answer_once,
     codes_in_dialog,
     expect_account_page,
     screenshot,
     settled,
 )
 from languages import check_view, english_on_screen, say, texts
-from playwright.sync_api import BrowserContext, Page, Route, expect
+from playwright.sync_api import BrowserContext, Page, expect
 
 pytestmark = pytest.mark.e2e
 
 PHONE = {"width": 375, "height": 740}
-REGENERATE = re.compile(r"/api/me/backup-codes/regenerate$")
 
 
 @dataclass(frozen=True)
@@ -104,22 +104,6 @@ def open_in(context: BrowserContext, base: str, language: str) -> Speaker:
     return speaker
 
 
-def asks_for_password_once(page: Page) -> None:
-    """The next regenerate is answered 403 reauthentication_required, as an old sign-in
-    would be: the password prompt then shows, and the regenerate runs again after it."""
-    asked: list[Route] = []
-
-    def once(route: Route) -> None:
-        if asked:
-            route.fallback()
-            return
-        asked.append(route)
-        route.fulfill(status=403, json={"error": "reauthentication_required",
-                                        "message": "Confirm your password."})
-
-    page.route(REGENERATE, once)
-
-
 @pytest.mark.parametrize("language", ["es", "de"])
 def test_the_whole_journey_in_another_language(language, new_context, stack, accounts) -> None:
     user = accounts.speaking(language)
@@ -192,7 +176,9 @@ def test_the_whole_journey_in_another_language(language, new_context, stack, acc
     me.check("12-session-ended", full_page=True)
 
     # Regenerate: the confirmation, then (this once) the password prompt, then new codes
-    asks_for_password_once(page)
+    # (this once answered as an old sign-in would be)
+    answer_once(page, "/me/backup-codes/regenerate", "POST", status=403, body={
+        "error": "reauthentication_required", "message": "Confirm your password."})
     me.button("codes.regenerate").click()
     confirm = page.get_by_test_id("regenerate-dialog")
     expect(confirm.get_by_role("heading")).to_have_text(t["regenerateDialog.title"])

@@ -14,7 +14,7 @@ from browser import (
     submit_totp,
     to_second_step,
 )
-from playwright.sync_api import Page, Response, expect
+from playwright.sync_api import Locator, Page, Response, expect
 
 pytestmark = pytest.mark.e2e
 
@@ -22,6 +22,18 @@ LOCKED = re.compile(r"Your account is locked after too many wrong attempts\. "
                     r"Try again in \d+ (seconds?|minutes?)\.")
 PAUSED = re.compile(r"Sign-in is paused after too many wrong passwords\. "
                     r"Try again in \d+ seconds?\.")
+
+
+def expect_first_wait(page: Page, answer: Response, message: str, field: Locator,
+                      view: str) -> None:
+    """The answer that reaches the threshold waits 30 s (the first wait), and the page says
+    so, in words, with focus back in the field."""
+    assert answer.status == 429
+    assert answer.headers["retry-after"] == "30"
+    expect(page.get_by_role("alert").filter(has_text=re.compile(".+"))).to_have_text(message)
+    expect(field).to_be_focused()
+    screenshot(page, view)
+    assert_accessible(page, f"sign-in, {view}")
 
 
 def verify(page: Page, code: str) -> Response:
@@ -52,13 +64,8 @@ def test_the_wrong_code_that_reaches_the_threshold_locks_the_account_and_says_fo
 
     # THEN that very answer locks the account, for the first wait of 30 seconds, and the
     # page says so and for how long, in words
-    assert answer.status == 429
-    assert answer.headers["retry-after"] == "30"
-    expect(error).to_have_text(
-        "Your account is locked after too many wrong attempts. Try again in 30 seconds.")
-    expect(page.locator("input[name=totp]")).to_be_focused()
-    screenshot(page, "locked")
-    assert_accessible(page, "sign-in, account locked")
+    expect_first_wait(page, answer, "Your account is locked after too many wrong attempts. "
+                      "Try again in 30 seconds.", page.locator("input[name=totp]"), "locked")
 
     # AND while locked even the right code is refused, without being spent
     answer = verify(page, user.authenticator.code())
@@ -90,13 +97,8 @@ def test_too_many_wrong_passwords_pause_sign_in_and_the_page_says_for_how_long(
 
     # WHEN the one that reaches it is tried, THEN sign-in pauses, and the page says how long
     answer = sign_in(page, user.username, "not-the-password")
-    assert answer.status == 429
-    assert answer.headers["retry-after"] == "30"
-    expect(error).to_have_text(
-        "Sign-in is paused after too many wrong passwords. Try again in 30 seconds.")
-    expect(page.get_by_label("Password")).to_be_focused()
-    screenshot(page, "password-paused")
-    assert_accessible(page, "sign-in, paused after wrong passwords")
+    expect_first_wait(page, answer, "Sign-in is paused after too many wrong passwords. "
+                      "Try again in 30 seconds.", page.get_by_label("Password"), "password-paused")
 
     # AND during the pause even the right password is refused, with the time left
     answer = sign_in(page, user.username, user.password)

@@ -6,10 +6,10 @@ the 503 that a throttled DynamoDB would end in."""
 from __future__ import annotations
 
 import re
-from typing import Any
 
 import pytest
 from browser import (
+    answer_once,
     assert_accessible,
     close_codes_dialog,
     codes_in_dialog,
@@ -21,7 +21,7 @@ from browser import (
     sign_in_with_totp,
     submit_totp,
 )
-from playwright.sync_api import Locator, Page, Route, expect
+from playwright.sync_api import Locator, expect
 
 pytestmark = pytest.mark.e2e
 
@@ -31,24 +31,6 @@ GENERIC = "Something went wrong"
 
 def busy_for(seconds: int) -> str:
     return f"The service is busy. Try again in {seconds} seconds."
-
-
-def answer_once(page: Page, path: str, method: str, status: int = 503,
-                retry_after: int | None = None, body: dict[str, Any] | None = None) -> None:
-    """The next `method` request to an API path that matches `path` (a regular expression
-    after /api) gets this answer, by default 503 unavailable; the rest go through."""
-    answered: list[Route] = []
-
-    def once(route: Route) -> None:
-        if answered or route.request.method != method:
-            route.fallback()
-            return
-        answered.append(route)
-        headers = {} if retry_after is None else {"Retry-After": str(retry_after)}
-        route.fulfill(status=status, headers=headers, json=body or {
-            "error": "unavailable", "message": "The service is throttled; try again."})
-
-    page.route(re.compile(f"/api{path}$"), once)
 
 
 def expect_busy(where: Locator, text: str) -> None:

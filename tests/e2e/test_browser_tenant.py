@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from browser import assert_accessible, open_signin, screenshot
+from browser import answer_once, assert_accessible, open_signin, screenshot
 from playwright.sync_api import Page, Route, expect
 
 pytestmark = pytest.mark.e2e
@@ -68,24 +68,6 @@ def test_no_form_shows_while_the_check_runs(new_context, stack) -> None:
     expect(page.locator("#brand-tenant")).to_have_text("Demo Inc.")
 
 
-def fail_once(page: Page, failure: str) -> None:
-    """The first tenant check fails as `failure` says; later ones reach the server."""
-    failed: list[Route] = []
-
-    def answer(route: Route) -> None:
-        if failed:
-            route.fallback()
-            return
-        failed.append(route)
-        if failure == "overload":
-            route.fulfill(status=503, headers={"Retry-After": "2"},
-                          json={"error": "unavailable", "message": "Try again shortly."})
-        else:
-            route.abort("connectionreset")
-
-    page.route(TENANT_CHECK, answer)
-
-
 @pytest.mark.parametrize(("failure", "reason"), [
     ("overload", "The service is busy. Try again in 2 seconds."),
     ("network", "Cannot reach the server. Check your connection and try again."),
@@ -93,7 +75,10 @@ def fail_once(page: Page, failure: str) -> None:
 def test_a_check_that_cannot_be_made_says_why_and_tries_again(new_context, stack, failure,
                                                               reason) -> None:
     page = new_context().new_page()
-    fail_once(page, failure)
+    if failure == "overload":
+        answer_once(page, "/tenant", retry_after=2)
+    else:
+        answer_once(page, "/tenant", abort="connectionreset")
     page.goto(f"{stack.url}/t/demo/")
 
     heading = page.get_by_role("heading", name="This page could not be loaded", level=1)
