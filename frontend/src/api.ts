@@ -4,6 +4,38 @@
 
 export type FetchFn = (input: string, init: RequestInit) => Promise<Response>;
 
+/**
+ * Every error code the contract defines (functions/api/openapi.json,
+ * components.schemas.Error.properties.error.enum); the page has a sentence for each.
+ */
+export const ERROR_CODES = [
+  'invalid_request',
+  'invalid_json',
+  'invalid_credentials',
+  'invalid_code',
+  'flow_expired',
+  'unauthenticated',
+  'csrf',
+  'forbidden',
+  'reauthentication_required',
+  'unknown_tenant',
+  'not_enabled',
+  'session_not_found',
+  'method_not_allowed',
+  'already_enabled',
+  'generation_mismatch',
+  'payload_too_large',
+  'unsupported_media_type',
+  'locked',
+  'internal',
+  'unavailable',
+] as const;
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+export function isErrorCode(code: string): code is ErrorCode {
+  return (ERROR_CODES as readonly string[]).includes(code);
+}
+
 /** Codes the client itself gives to failures that never reached a JSON answer. */
 export const NETWORK_ERROR = 'network_error';
 export const BAD_RESPONSE = 'bad_response';
@@ -41,6 +73,12 @@ export type LoginResult =
 export interface MfaResult {
   status: 'authenticated';
   backupCodesRemaining: number | null;
+}
+
+/** The tenant of the address: its id, and the name people know it by. */
+export interface Tenant {
+  id: string;
+  name: string;
 }
 
 export interface Me {
@@ -108,6 +146,14 @@ export class ApiClient {
     private readonly now: () => number = Date.now,
   ) {
     this.base = apiBase(tenant);
+  }
+
+  /** Public: whether the tenant exists (404 unknown_tenant; 400 for an id of the wrong shape). */
+  async tenant(): Promise<Tenant> {
+    const body = record(await this.request('GET', '/tenant'));
+    const id = requiredString(body['tenant'], 'tenant');
+    // The name is for the header only: without one, the id stands in (as the server does).
+    return { id, name: optionalString(body['name']) ?? id };
   }
 
   async login(username: string, password: string): Promise<LoginResult> {

@@ -40,7 +40,7 @@ function fileNamePart(value: string): string {
 }
 
 export function codesFileName(tenant: string, username: string): string {
-  return `backup-codes-${fileNamePart(tenant)}-${fileNamePart(username)}.txt`;
+  return `${strings().codesFile.namePrefix}-${fileNamePart(tenant)}-${fileNamePart(username)}.txt`;
 }
 
 /** "2025-03-12 10:04 UTC": unambiguous in any locale, for a file kept for years. */
@@ -51,17 +51,19 @@ export function fileDate(date: Date): string {
 
 export interface CodesFile {
   tenant: string;
+  /** The tenant's display name ("Demo Inc."). */
+  tenantName: string;
   username: string;
   created: Date;
   codes: readonly string[];
 }
 
-/** The downloaded file: a header (tenant, user, date), a blank line, one code a line. */
+/** The downloaded file: a header (organisation, user, date), a blank line, one code a line. */
 export function buildCodesFileText(file: CodesFile): string {
-  const t = strings.codesFile;
+  const t = strings().codesFile;
   const lines = [
     t.title,
-    `${t.tenant}: ${file.tenant}`,
+    `${t.organisation}: ${organisation(file)}`,
     `${t.user}: ${file.username}`,
     `${t.created}: ${fileDate(file.created)}`,
     t.advice,
@@ -69,6 +71,11 @@ export function buildCodesFileText(file: CodesFile): string {
     ...file.codes.map((c) => formatBackupCode(c)),
   ];
   return lines.join('\n') + '\n';
+}
+
+/** "Demo Inc. (demo)": the name people know, and the id in the sign-in address. */
+function organisation(file: CodesFile): string {
+  return file.tenantName === file.tenant ? file.tenant : `${file.tenantName} (${file.tenant})`;
 }
 
 /** What Copy Codes puts on the clipboard: the codes alone, one a line. */

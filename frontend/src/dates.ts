@@ -1,6 +1,7 @@
-// Dates as the API sends them (ISO 8601 text) and as people read them.
+// Dates as the API sends them (ISO 8601 text) and as people read them, in the
+// page's locale (strings.ts) unless a caller names another.
 
-import { LOCALE, strings } from './strings.js';
+import { locale, strings } from './strings.js';
 import type { Timestamp } from './api.js';
 
 /** The Date of an API time (the decoder let only ISO 8601 text through); null when absent. */
@@ -15,21 +16,21 @@ export interface DateOptions {
   timeZone?: string;
 }
 
-/** "12 Mar 2025, 10:04" in the reader's locale (or the given one). */
-export function formatDateTime(date: Date, options: DateOptions = {}): string {
-  return new Intl.DateTimeFormat(options.locale ?? LOCALE, {
-    dateStyle: 'medium',
-    timeStyle: 'short',
+function dateFormat(options: DateOptions, style: Intl.DateTimeFormatOptions): Intl.DateTimeFormat {
+  return new Intl.DateTimeFormat(options.locale ?? locale(), {
+    ...style,
     ...(options.timeZone ? { timeZone: options.timeZone } : {}),
-  }).format(date);
+  });
+}
+
+/** "12 Mar 2025, 10:04" in the page's locale (or the given one). */
+export function formatDateTime(date: Date, options: DateOptions = {}): string {
+  return dateFormat(options, { dateStyle: 'medium', timeStyle: 'short' }).format(date);
 }
 
 /** "12 Mar 2025" */
 export function formatDate(date: Date, options: DateOptions = {}): string {
-  return new Intl.DateTimeFormat(options.locale ?? LOCALE, {
-    dateStyle: 'medium',
-    ...(options.timeZone ? { timeZone: options.timeZone } : {}),
-  }).format(date);
+  return dateFormat(options, { dateStyle: 'medium' }).format(date);
 }
 
 const UNITS: ReadonlyArray<readonly [Intl.RelativeTimeFormatUnit, number]> = [
@@ -42,24 +43,18 @@ const UNITS: ReadonlyArray<readonly [Intl.RelativeTimeFormatUnit, number]> = [
   ['second', 1],
 ];
 
-/** "5 minutes ago", "yesterday", "now", "in 2 hours". */
-export function formatRelative(date: Date, now: Date, locale: string = LOCALE): string {
+/** "5 minutes ago", "yesterday", "in 2 hours"; under 45 seconds, "just now". */
+export function formatRelative(date: Date, now: Date): string {
   const seconds = Math.round((date.getTime() - now.getTime()) / 1000);
-  const rtf = new Intl.RelativeTimeFormat(locale, { numeric: 'auto' });
-  if (Math.abs(seconds) < 45) return strings.dates.justNow;
-  for (const [unit, size] of UNITS) {
-    if (Math.abs(seconds) >= size || unit === 'second') {
-      const amount = seconds / size;
-      return rtf.format(Math.sign(amount) * Math.round(Math.abs(amount)), unit);
-    }
-  }
-  return rtf.format(0, 'second');
+  if (Math.abs(seconds) < 45) return strings().dates.justNow;
+  const rtf = new Intl.RelativeTimeFormat(locale(), { numeric: 'auto' });
+  const [unit, size] = UNITS.find(([, unitSeconds]) => Math.abs(seconds) >= unitSeconds) ?? ['second', 1];
+  return rtf.format(Math.sign(seconds) * Math.round(Math.abs(seconds) / size), unit);
 }
 
 /** A wait in words, rounded up so that the user never retries too early: "3 minutes". */
 export function formatWait(totalSeconds: number): string {
   const s = Math.max(1, Math.ceil(totalSeconds));
-  if (s < 60) return strings.duration.seconds(s);
-  if (s < 3600) return strings.duration.minutes(Math.ceil(s / 60));
-  return strings.duration.hours(Math.ceil(s / 3600));
+  const [amount, unit] = s < 60 ? [s, 'second'] : s < 3600 ? [Math.ceil(s / 60), 'minute'] : [Math.ceil(s / 3600), 'hour'];
+  return new Intl.NumberFormat(locale(), { style: 'unit', unit, unitDisplay: 'long' }).format(amount);
 }

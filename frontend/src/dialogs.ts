@@ -23,6 +23,21 @@ export function openModal(dialog: HTMLDialogElement, opener: HTMLElement | null)
   });
 }
 
+/**
+ * Resolves once no modal window is open. A redraw of the page (a new language)
+ * waits for it: it must not take a dialog away, the one-time codes window least of all.
+ */
+export async function noDialogOpen(): Promise<void> {
+  for (let open = openDialog(); open !== null; open = openDialog()) {
+    const closing = open;
+    await new Promise((resolve) => closing.addEventListener('close', resolve, { once: true }));
+  }
+}
+
+function openDialog(): HTMLDialogElement | null {
+  return document.querySelector<HTMLDialogElement>('dialog[open]');
+}
+
 /** Escape must not close a dialog while its request runs: the answer would be lost. */
 export function keepOpenWhileBusy(dialog: HTMLDialogElement, isBusy: () => boolean): void {
   dialog.addEventListener('cancel', (event) => {
@@ -35,7 +50,7 @@ export type ConfirmOutcome<T> =
   | { kind: 'cancelled' }
   | { kind: 'failed'; error: unknown };
 
-/** A confirmation window's words (strings.regenerateDialog, strings.removeDialog). */
+/** A confirmation window's words (strings().regenerateDialog, strings().removeDialog). */
 export interface ConfirmTexts {
   title: string;
   body: string;

@@ -18,6 +18,12 @@ const ICONS = {
   info: ['M12 21a9 9 0 1 0 0-18 9 9 0 0 0 0 18z', 'M12 11v5', 'M12 8h.01'],
   warning: ['M12 4l9 16H3z', 'M12 10v4', 'M12 17h.01'],
   close: ['M6 6l12 12', 'M18 6L6 18'],
+  globe: [
+    'M12 21a9 9 0 1 0 0-18 9 9 0 0 0 0 18z',
+    'M3 12h18',
+    'M12 3c2.4 2.6 3.6 5.6 3.6 9s-1.2 6.4-3.6 9',
+    'M12 3c-2.4 2.6-3.6 5.6-3.6 9s1.2 6.4 3.6 9',
+  ],
 } as const;
 
 export type IconName = keyof typeof ICONS;

@@ -1,182 +1,131 @@
-// The shell: reads the tenant from /t/{tenant}/…, routes with history.pushState,
-// owns the header, and hands each view a fresh context.
+// The entry point: chooses the language, draws the header with its language
+// picker, reads the tenant from /t/{tenant}/… and checks that it exists before
+// any form is shown; then the app (app.ts) takes over the pages.
 
-import { ApiClient } from './api.js';
+import { ApiClient, ApiError, type Tenant } from './api.js';
+import { startApp, type App, type Shell } from './app.js';
+import { noDialogOpen } from './dialogs.js';
 import { byId, h } from './dom.js';
-import { icon } from './icons.js';
-import { describeError, isUnauthenticated } from './messages.js';
-import { parsePath, pathFor, type PageName, type RouteName } from './router.js';
-import { browserStore, SessionHint } from './session-hint.js';
-import { LOCALE, strings } from './strings.js';
-import { say, withBusy } from './ui.js';
-import { renderAccount } from './views/account.js';
-import type { GoOptions, Handoff, View, ViewContext } from './views/context.js';
-import { renderSignIn } from './views/signin.js';
+import { chooseLanguage, formattingLocale, storeLanguage, type Language } from './i18n/language.js';
+import { languagePicker } from './language-picker.js';
+import { describeError } from './messages.js';
+import { parsePath } from './router.js';
+import { SessionHint } from './session-hint.js';
+import { browserStore } from './storage.js';
+import { language, strings, useLanguage } from './strings.js';
+import { withBusy } from './ui.js';
 
-const main = byId('main');
-const view = byId('view');
-const userSlot = byId('user-slot');
-const appAlert = byId('app-alert');
+const store = browserStore();
+const shell: Shell = {
+  main: byId('main'),
+  view: byId('view'),
+  userSlot: byId('user-slot'),
+  appAlert: byId('app-alert'),
+  simplePage,
+};
 const brandTenant = byId('brand-tenant');
 
-// index.html carries English defaults for a page without JavaScript; strings.ts wins.
-document.documentElement.lang = LOCALE;
-byId('skip-link').textContent = strings.app.skipToContent;
-byId('brand-product').textContent = strings.app.product;
+/** Draws what is on screen again after a language change; each screen sets its own. */
+let redraw: () => void = () => {};
 
-const VIEWS: Readonly<Record<PageName, View>> = { signin: renderSignIn, account: renderAccount };
+function speak(next: Language): void {
+  useLanguage(next, formattingLocale(next, navigator.languages));
+  // index.html carries English defaults for a page without JavaScript; the catalogue wins.
+  document.documentElement.lang = next;
+  byId('skip-link').textContent = strings().app.skipToContent;
+  byId('brand-product').textContent = strings().app.product;
+  picker.relabel();
+}
+
+/**
+ * A language picked in the header: remembered, and the page drawn again in it once
+ * no window is open, so that no dialog (the one-time codes window least of all)
+ * is taken away from under the user.
+ */
+async function pick(next: Language): Promise<void> {
+  storeLanguage(store, next);
+  await noDialogOpen();
+  if (next === language() || picker.value() !== next) return; // picked back meanwhile, or again
+  speak(next);
+  redraw();
+}
+
+const picker = languagePicker(chooseLanguage(store, navigator.languages), (next) => void pick(next));
+byId('language-slot').replaceChildren(picker.element);
 
 function simplePage(title: string, body: string, link?: { href: string; text: string }): void {
   document.title = title;
-  view.replaceChildren(
+  shell.view.replaceChildren(
     h(
       'div',
       { class: 'page' },
       h('h1', { class: 'page-title', tabindex: '-1' }, title),
-      h('p', null, body),
+      h('p', { class: 'page-intro' }, body),
       link ? h('p', null, h('a', { href: link.href, 'data-nav': true }, link.text)) : null,
     ),
   );
 }
 
-function start(): void {
-  const location = parsePath(window.location.pathname);
-  if (!location) {
-    simplePage(strings.app.noTenantTitle, strings.app.noTenantBody);
+/** A screen that is drawn again, in the new words, when the language changes. */
+function show(screen: () => void): void {
+  redraw = screen;
+  screen();
+}
+
+function checking(): void {
+  document.title = strings().app.product;
+  shell.view.replaceChildren(h('div', { class: 'page' }, h('p', { class: 'loading', role: 'status' }, strings().app.loading)));
+}
+
+/** The check could not be made (offline, overload): say why, and offer to try again. */
+function checkFailed(error: unknown, api: ApiClient): void {
+  const t = strings().app;
+  document.title = t.checkFailed;
+  const retry = h('button', { type: 'button', class: 'btn btn-secondary' }, t.retry);
+  retry.addEventListener('click', () => void withBusy(retry, () => checkTenant(api)));
+  shell.view.replaceChildren(
+    h(
+      'div',
+      { class: 'page' },
+      h('h1', { class: 'page-title', tabindex: '-1' }, t.checkFailed),
+      h('div', { class: 'card load-failed' }, h('p', { role: 'alert' }, describeError(error)), retry),
+    ),
+  );
+}
+
+/** 404 unknown_tenant, and 400 for an id that cannot be one: the address leads nowhere. */
+function isNoSuchTenant(error: unknown): boolean {
+  return error instanceof ApiError && (error.is(404, 'unknown_tenant') || error.is(400, 'invalid_request'));
+}
+
+async function checkTenant(api: ApiClient): Promise<void> {
+  let tenant: Tenant;
+  try {
+    tenant = await api.tenant();
+  } catch (error) {
+    if (isNoSuchTenant(error)) show(() => simplePage(strings().app.unknownTenantTitle, strings().app.unknownTenantBody));
+    else show(() => checkFailed(error, api));
     return;
   }
-  const tenant = location.tenant;
-  brandTenant.textContent = tenant;
-  const api = new ApiClient(tenant, (input, init) => window.fetch(input, init));
-  const hint = new SessionHint(tenant, browserStore());
+  brandTenant.textContent = tenant.name;
+  const app: App = startApp(tenant, api, new SessionHint(tenant.id, store), shell);
+  redraw = () => app.redraw();
+}
 
-  let controller: AbortController | null = null;
-  let renderedPath: string | null = null;
-  let firstRender = true;
-
-  function setUser(username: string | null): void {
-    if (username === null) {
-      userSlot.replaceChildren();
-      return;
-    }
-    hint.remember();
-    const signOut = h(
-      'button',
-      { type: 'button', class: 'btn btn-ghost btn-small' },
-      icon('signOut', 'icon icon-sm'),
-      strings.header.signOut,
-    );
-    signOut.addEventListener('click', () => {
-      say(appAlert, '');
-      void withBusy(signOut, async () => {
-        try {
-          await api.logout();
-        } catch (error) {
-          if (!isUnauthenticated(error)) {
-            say(appAlert, describeError(error));
-            return;
-          }
-        }
-        hint.forget();
-        go('signin', { flash: strings.signIn.signedOut, replace: true });
-      });
-    });
-    userSlot.replaceChildren(
-      h(
-        'span',
-        { class: 'user-name', 'data-testid': 'current-user' },
-        h('span', { class: 'sr-only' }, `${strings.header.signedInAs} `),
-        username,
-      ),
-      signOut,
-    );
+function start(): void {
+  speak(picker.value());
+  const location = parsePath(window.location.pathname);
+  if (!location) {
+    show(() => simplePage(strings().app.noTenantTitle, strings().app.noTenantBody));
+    return;
   }
-
-  function go(page: PageName, options: GoOptions = {}): void {
-    const { replace, ...handoff } = options;
-    const path = pathFor(tenant, page);
-    if (replace) window.history.replaceState(null, '', path);
-    else window.history.pushState(null, '', path);
-    render(handoff);
-  }
-
-  /** Draws the page of the current address; `handoff` is what the navigation brought. */
-  function render(handoff: Handoff = {}): void {
-    controller?.abort();
-    controller = new AbortController();
-    // Dialogs of the view being left go with it; the codes window stays (data-keep)
-    // so that a Back press cannot throw away codes the user has not saved.
-    for (const dialog of document.querySelectorAll<HTMLDialogElement>('dialog:not([data-keep])')) {
-      dialog.close();
-    }
-    say(appAlert, '');
-    renderedPath = window.location.pathname;
-    const current = parsePath(window.location.pathname);
-    const route: RouteName = current && current.tenant === tenant ? current.route : 'notfound';
-
-    const ctx: ViewContext = {
-      tenant,
-      api,
-      signal: controller.signal,
-      focusOnRender: !firstRender,
-      sessionHint: hint,
-      go,
-      setTitle: (title) => {
-        document.title = `${title} · ${strings.app.titleSuffix(tenant)}`;
-      },
-      setUser,
-      sessionEnded: () => {
-        // The hint stays: another tab of this browser, reloaded, says the same.
-        setUser(null);
-        go('signin', { flash: strings.signIn.sessionEnded, replace: true });
-      },
-      focusMain: () => main.focus(),
-    };
-
-    if (route !== 'notfound') {
-      VIEWS[route](ctx, view, handoff);
-    } else {
-      setUser(null);
-      simplePage(strings.app.notFoundTitle, strings.app.notFoundBody, {
-        href: pathFor(tenant, 'account'),
-        text: strings.app.notFoundLink,
-      });
-    }
-
-    // After a navigation, move focus to the new page unless the view placed it.
-    if (!firstRender && !main.contains(document.activeElement)) {
-      (view.querySelector<HTMLElement>('h1') ?? main).focus();
-    }
-    firstRender = false;
-  }
-
-  window.addEventListener('popstate', () => {
-    const next = parsePath(window.location.pathname);
-    if (next && next.tenant !== tenant) {
-      window.location.reload();
-      return;
-    }
-    // A fragment change (the skip link) also fires popstate: same page, nothing to do.
-    // Back and Forward bring no handoff: a message was for the moment it was made.
-    if (window.location.pathname !== renderedPath) render();
-  });
-
-  document.addEventListener('click', (event) => {
-    if (event.defaultPrevented || event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
-    const link = (event.target as Element | null)?.closest?.('a[data-nav]');
-    if (!(link instanceof HTMLAnchorElement)) return;
-    const target = parsePath(link.pathname);
-    if (!target || target.tenant !== tenant || target.route === 'notfound') return;
-    event.preventDefault();
-    go(target.route);
-  });
-
-  render();
+  show(checking);
+  void checkTenant(new ApiClient(location.tenant, (input, init) => window.fetch(input, init)));
 }
 
 byId('skip-link').addEventListener('click', (event) => {
   event.preventDefault();
-  main.focus();
+  shell.main.focus();
 });
 
 start();

@@ -1,6 +1,7 @@
-// From a failure to the sentence a person reads. Pure: the views decide where it goes.
+// From a failure to the sentence a person reads, in the page's language. Pure: the
+// views decide where it goes.
 
-import { ApiError, BAD_RESPONSE, NETWORK_ERROR } from './api.js';
+import { ApiError, BAD_RESPONSE, isErrorCode, NETWORK_ERROR } from './api.js';
 import { formatWait } from './dates.js';
 import { strings } from './strings.js';
 
@@ -16,32 +17,43 @@ export type ErrorTexts = Partial<Record<string, string>>;
 
 /**
  * The message for an error. `specific` maps contract error codes to the texts
- * that the calling view wants for them; everything else gets a general text.
+ * that the calling view wants for them; every other code of the contract has a
+ * sentence of its own, and only a code the page does not know shows the server's text.
  */
 export function describeError(error: unknown, specific: ErrorTexts = {}): string {
-  if (!(error instanceof ApiError)) return strings.errors.generic;
-  const chosen = specific[error.code];
-  if (chosen !== undefined) return chosen;
-  switch (error.code) {
-    case NETWORK_ERROR:
-      return strings.errors.network;
-    case BAD_RESPONSE:
-      return strings.errors.badResponse;
-    case 'locked':
-      return error.retryAfter !== null
-        ? strings.errors.locked(formatWait(error.retryAfter))
-        : strings.errors.lockedNoTime;
-    case 'unauthenticated':
-      return strings.signIn.sessionEnded;
-    case 'csrf':
-      return strings.errors.forbidden;
-  }
-  if (error.status === 429) {
-    return error.retryAfter !== null
-      ? strings.errors.rateLimited(formatWait(error.retryAfter))
-      : strings.errors.rateLimitedNoTime;
-  }
-  return error.message.trim() !== '' ? error.message : strings.errors.generic;
+  if (!(error instanceof ApiError)) return strings().errors.generic;
+  return specific[error.code] ?? waitMessage(error) ?? codeMessage(error);
+}
+
+/** How long the server asked to wait (Retry-After), in words; null when it did not say. */
+export function retryWait(error: unknown): string | null {
+  return error instanceof ApiError && error.retryAfter !== null ? formatWait(error.retryAfter) : null;
+}
+
+/** Locks, overload and rate limits with a Retry-After say how long; null for anything else. */
+function waitMessage(error: ApiError): string | null {
+  const wait = retryWait(error);
+  if (wait === null) return null;
+  const t = strings().errors;
+  if (error.code === 'locked') return t.lockedFor(wait);
+  if (isOverload(error)) return t.unavailableFor(wait);
+  if (error.status === 429) return t.rateLimitedFor(wait);
+  return null;
+}
+
+function codeMessage(error: ApiError): string {
+  const t = strings().errors;
+  // A 503 is overload whatever its body (a proxy's own page included): never a generic failure.
+  if (isOverload(error)) return t.byCode.unavailable;
+  if (error.code === NETWORK_ERROR) return t.network;
+  if (error.code === BAD_RESPONSE) return t.badResponse;
+  if (isErrorCode(error.code)) return t.byCode[error.code];
+  if (error.status === 429) return t.rateLimited;
+  return error.message.trim() !== '' ? error.message : t.generic;
+}
+
+function isOverload(error: ApiError): boolean {
+  return error.code === 'unavailable' || error.status === 503;
 }
 
 export function isUnauthenticated(error: unknown): boolean {

@@ -29,7 +29,7 @@ export async function withReauth<T>(api: ApiClient, action: () => Promise<T>): P
  * user cancels, or with the ApiError when the session itself is gone.
  */
 export async function promptPassword(api: ApiClient): Promise<void> {
-  const t = strings.reauthDialog;
+  const t = strings().reauthDialog;
   const titleId = uid('reauth-title');
   const bodyId = uid('reauth-body');
   const inputId = uid('reauth-password');

@@ -3,12 +3,7 @@
 // says so instead of showing a bare sign-in form. A flag only: nothing secret,
 // never a code or a token.
 
-/** The part of the Web Storage API used here (localStorage, or a fake in tests). */
-export interface FlagStore {
-  getItem(key: string): string | null;
-  setItem(key: string, value: string): void;
-  removeItem(key: string): void;
-}
+import type { FlagStore } from './storage.js';
 
 export function hintKey(tenant: string): string {
   return `backup-codes:had-session:${tenant}`;
@@ -52,14 +47,5 @@ export class SessionHint {
     }
     this.forget();
     return had;
-  }
-}
-
-/** window.localStorage, or null where touching it throws (storage disabled). */
-export function browserStore(): FlagStore | null {
-  try {
-    return window.localStorage;
-  } catch {
-    return null;
   }
 }

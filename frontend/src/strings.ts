@@ -1,215 +1,26 @@
-// Every user-visible string of the SPA, in one place so it can be translated.
-// Functions stand for strings with parameters; plural forms are chosen here.
+// The page's words, in the active language: every user-visible string comes from
+// strings(), and every date and number from the Intl formatters of locale().
+// main.ts chooses the language (i18n/language.ts) before the first view draws.
 
-export const LOCALE = 'en';
+import { CATALOGUES, type Catalogue } from './i18n/catalogue.js';
+import { FALLBACK_LANGUAGE, type Language } from './i18n/language.js';
 
-const plural = (n: number, one: string, other: string): string => (n === 1 ? one : other);
+let active: { language: Language; locale: string } = { language: FALLBACK_LANGUAGE, locale: FALLBACK_LANGUAGE };
 
-export const strings = {
-  app: {
-    /** Beside the tenant's name in the header. */
-    product: 'Account',
-    skipToContent: 'Skip to content',
-    loading: 'Loading…',
-    noTenantTitle: 'Address not recognised',
-    noTenantBody:
-      'This page must be opened from your organisation’s sign-in link, which looks like /t/your-organisation/.',
-    notFoundTitle: 'Page not found',
-    notFoundBody: 'There is nothing at this address.',
-    notFoundLink: 'Go to your account',
-    titleSuffix: (tenant: string) => `${tenant} account`,
-  },
+/** Switches the page's words to `language`; dates and numbers follow `locale` (e.g. "en-GB"). */
+export function useLanguage(language: Language, locale: string = language): void {
+  active = { language, locale };
+}
 
-  signIn: {
-    title: 'Sign in',
-    intro: (tenant: string) => `Sign in to your ${tenant} account.`,
-    username: 'Username',
-    password: 'Password',
-    submit: 'Sign in',
-    usernameRequired: 'Enter your username and password.',
-    invalidCredentials: 'The username or password is not correct.',
-    mfaTitle: 'Two-step verification',
-    totpIntro: 'Enter the 6-digit code from your authenticator app.',
-    totpLabel: 'Authentication code',
-    totpHint: '6 digits, no spaces needed.',
-    totpInvalidFormat: 'Enter the 6-digit code from your authenticator app.',
-    backupIntro: 'Enter one of your backup codes. Each code works only once.',
-    backupLabel: 'Backup code',
-    backupHint: 'For example ABCD-EFGH-JKLM-NPQR. Dashes, spaces and letter case do not matter.',
-    backupInvalidFormat: 'Enter a backup code: letters and digits, with or without dashes.',
-    useBackupCode: 'Use a backup code instead',
-    useTotp: 'Use your authenticator app instead',
-    verify: 'Verify',
-    startOver: 'Start over',
-    invalidTotp: 'That code is not correct. Check your authenticator app and try again.',
-    invalidBackupCode: 'That backup code is not correct or has already been used.',
-    flowExpired:
-      'Your sign-in expired or had too many wrong codes. Enter your username and password again.',
-    sessionEnded: 'Your session ended. Sign in again.',
-    signedOut: 'You are signed out.',
-  },
+export function strings(): Catalogue {
+  return CATALOGUES[active.language];
+}
 
-  errors: {
-    network: 'Cannot reach the server. Check your connection and try again.',
-    badResponse: 'The server sent an unexpected answer. Try again in a moment.',
-    generic: 'Something went wrong. Try again.',
-    locked: (wait: string) => `Your account is locked after too many wrong attempts. Try again in ${wait}.`,
-    lockedNoTime:
-      'Your account is locked after too many wrong attempts. Try again later, or ask your administrator to unlock it.',
-    rateLimited: (wait: string) => `Too many requests. Try again in ${wait}.`,
-    rateLimitedNoTime: 'Too many requests. Try again in a moment.',
-    forbidden: 'This action is not allowed. Reload the page and try again.',
-  },
+export function language(): Language {
+  return active.language;
+}
 
-  duration: {
-    seconds: (n: number) => `${n} ${plural(n, 'second', 'seconds')}`,
-    minutes: (n: number) => `${n} ${plural(n, 'minute', 'minutes')}`,
-    hours: (n: number) => `${n} ${plural(n, 'hour', 'hours')}`,
-  },
-
-  header: {
-    signedInAs: 'Signed in as',
-    signOut: 'Sign out',
-  },
-
-  account: {
-    title: 'Recovery Options',
-    breadcrumbLabel: 'Breadcrumb',
-    crumbSecurity: 'Security',
-    crumbAdditional: 'Additional Authentication',
-    crumbRecovery: 'Recovery Options',
-    intro:
-      'Recovery options let you sign in when you cannot get a code from your authenticator app.',
-    loadFailed: 'Your account could not be loaded.',
-    retry: 'Try again',
-  },
-
-  backupNotice: {
-    remaining: (n: number) =>
-      n === 0
-        ? 'You signed in with a backup code. You have no backup codes left.'
-        : `You signed in with a backup code. You have ${n} backup ${plural(n, 'code', 'codes')} left.`,
-    regenerateAdvice: 'Regenerate your backup codes now so that you do not run out.',
-    regenerateNow: 'Regenerate codes now',
-    dismiss: 'Dismiss',
-  },
-
-  codes: {
-    heading: 'Backup codes',
-    description:
-      'One-time codes to sign in with when you cannot use your authenticator app. Keep them somewhere safe.',
-    sessionsNote: 'Adding, regenerating or removing backup codes signs you out of your other sessions.',
-    loading: 'Loading backup codes…',
-    loadFailed: 'The status of your backup codes could not be loaded.',
-    notEnabled: 'You have no backup codes.',
-    add: 'Add backup codes',
-    regenerate: 'Regenerate backup codes',
-    remove: 'Remove backup codes',
-    enabledBadge: 'On',
-    disabledBadge: 'Off',
-    left: (n: number, total: number) => `${n} of ${total} codes left`,
-    fewLeft: (n: number) =>
-      n === 0
-        ? 'You have used all your backup codes. Regenerate them to get a new set.'
-        : `Only ${n} ${plural(n, 'code', 'codes')} left. Regenerate them to get a new set.`,
-    created: 'Created',
-    lastUsed: 'Last used',
-    neverUsed: 'Never',
-    usageHeading: 'Recent use',
-    usageCaption: 'Sign-ins with a backup code',
-    usageEmpty: 'No backup code has been used yet.',
-    usageIp: 'IP address',
-    generationMismatch:
-      'Your backup codes were changed somewhere else, for example in another tab. The latest status is shown now.',
-    alreadyEnabled: 'You already have backup codes. The latest status is shown now.',
-    notEnabledAnymore: 'You no longer have backup codes. The latest status is shown now.',
-    added: 'Backup codes are on. Any other sessions of yours were signed out.',
-    regenerated: 'You have new backup codes; the old ones no longer work. Any other sessions of yours were signed out.',
-    removed: 'Your backup codes were removed. Any other sessions of yours were signed out.',
-  },
-
-  codesDialog: {
-    title: 'Your backup codes',
-    meta: (username: string, tenant: string, created: string) =>
-      `For ${username} at ${tenant}. Created ${created}.`,
-    onceEach: 'Each code can be used only once.',
-    shownOnce:
-      'These codes are shown only this once. Download, copy or print them and keep them somewhere safe.',
-    listLabel: 'Backup codes',
-    download: 'Download Codes',
-    copy: 'Copy Codes',
-    print: 'Print',
-    copied: 'Copied',
-    copyFailed: 'The codes could not be copied. Use Download Codes or Print instead.',
-    downloaded: 'Download started',
-    confirmSaved: 'I have saved these codes',
-    close: 'Close',
-    confirmFirst: 'Confirm that you have saved these codes before closing this window.',
-  },
-
-  codesFile: {
-    title: 'Backup codes',
-    tenant: 'Tenant',
-    user: 'User',
-    created: 'Created',
-    advice: 'Each code can be used only once. Keep this file somewhere safe.',
-  },
-
-  regenerateDialog: {
-    title: 'Regenerate backup codes?',
-    body: 'Your current backup codes stop working at once and a new set of codes is shown once. You will be signed out of your other sessions.',
-    confirm: 'Regenerate',
-    cancel: 'Cancel',
-  },
-
-  removeDialog: {
-    title: 'Remove backup codes?',
-    body: 'Your backup codes stop working at once. You will be signed out of your other sessions.',
-    confirm: 'Remove',
-    cancel: 'Cancel',
-  },
-
-  reauthDialog: {
-    title: 'Confirm your password to continue',
-    body: 'For your security, enter your password again before changing your backup codes or sessions.',
-    password: 'Password',
-    confirm: 'Confirm',
-    cancel: 'Cancel',
-    wrongPassword: 'That password is not correct.',
-    passwordRequired: 'Enter your password.',
-  },
-
-  sessions: {
-    heading: 'Sessions',
-    description: 'Devices and browsers where you are signed in.',
-    loading: 'Loading sessions…',
-    loadFailed: 'Your sessions could not be loaded.',
-    empty: 'No open sessions.',
-    listLabel: 'Open sessions',
-    thisDevice: 'This device',
-    ip: 'IP address',
-    created: 'Signed in',
-    lastSeen: 'Last seen',
-    end: 'End session',
-    /** Read after "End session" by screen readers, to say which one. */
-    endWhich: (browser: string, ip: string, lastSeen: string | null) =>
-      lastSeen ? ` (${browser}, ${ip}, last seen ${lastSeen})` : ` (${browser}, ${ip})`,
-    ended: 'The session was ended.',
-    refresh: 'Refresh sessions',
-  },
-
-  userAgent: {
-    unknownBrowser: 'Unknown browser',
-    on: (browser: string, os: string) => `${browser} on ${os}`,
-  },
-
-  dates: {
-    unknown: 'Unknown',
-    /** Less than a minute ago. */
-    justNow: 'just now',
-    /** "2 days ago (12 Mar 2025, 10:04)". */
-    relativeWithAbsolute: (relative: string, absolute: string) => `${relative} (${absolute})`,
-  },
-} as const;
-
-export type Strings = typeof strings;
+/** The BCP 47 locale for Intl's date, time and number formats. */
+export function locale(): string {
+  return active.locale;
+}

@@ -49,6 +49,6 @@ export function parseUserAgent(ua: string | null | undefined): UserAgentInfo {
 /** "Chrome on Android", "Firefox", or "Unknown browser". */
 export function browserName(ua: string | null | undefined): string {
   const { browser, os } = parseUserAgent(ua);
-  const name = browser ?? strings.userAgent.unknownBrowser;
-  return os ? strings.userAgent.on(name, os) : name;
+  const name = browser ?? strings().userAgent.unknownBrowser;
+  return os ? strings().userAgent.on(name, os) : name;
 }

@@ -147,6 +147,48 @@ describe('ApiClient answers', () => {
   });
 });
 
+describe('ApiClient tenant check', () => {
+  it('asks GET /t/{tenant}/api/tenant and reads its id and display name', async () => {
+    const { fetch, calls } = fakeFetch(() => json(200, { tenant: 'acme', name: 'Acme Corp.' }));
+    const tenant = await new ApiClient('acme', fetch).tenant();
+    assert.deepEqual(tenant, { id: 'acme', name: 'Acme Corp.' });
+    assert.equal(calls[0]?.url, '/t/acme/api/tenant');
+    assert.equal(calls[0]?.init.method, 'GET');
+  });
+
+  it('lets the id stand in for a missing or empty name', async () => {
+    for (const body of [{ tenant: 'acme' }, { tenant: 'acme', name: '' }]) {
+      const tenant = await new ApiClient('acme', fakeFetch(() => json(200, body)).fetch).tenant();
+      assert.deepEqual(tenant, { id: 'acme', name: 'acme' });
+    }
+  });
+
+  it('refuses an answer without the tenant id', async () => {
+    for (const body of [{ name: 'Acme Corp.' }, { tenant: 7, name: 'Acme Corp.' }, ['acme']]) {
+      const error = await rejection(new ApiClient('acme', fakeFetch(() => json(200, body)).fetch).tenant());
+      assert.equal(error.code, BAD_RESPONSE, JSON.stringify(body));
+    }
+  });
+
+  it('passes on an unknown tenant (404) and a malformed id (400)', async () => {
+    const unknown = await rejection(
+      new ApiClient('nope', fakeFetch(() => json(404, { error: 'unknown_tenant', message: 'No such tenant.' })).fetch).tenant(),
+    );
+    assert.ok(unknown.is(404, 'unknown_tenant'));
+    const malformed = await rejection(
+      new ApiClient('Bad_Id', fakeFetch(() => json(400, { error: 'invalid_request', message: 'Bad id.' })).fetch).tenant(),
+    );
+    assert.ok(malformed.is(400, 'invalid_request'));
+  });
+
+  it('passes on overload with how long to wait', async () => {
+    const { fetch } = fakeFetch(() => json(503, { error: 'unavailable', message: 'Busy.' }, { 'Retry-After': '2' }));
+    const error = await rejection(new ApiClient('acme', fetch).tenant());
+    assert.ok(error.is(503, 'unavailable'));
+    assert.equal(error.retryAfter, 2);
+  });
+});
+
 describe('ApiClient errors', () => {
   it('turns a JSON error body into a typed ApiError', async () => {
     const { fetch } = fakeFetch(() => json(401, { error: 'invalid_code', message: 'Wrong code.' }));
@@ -163,6 +205,13 @@ describe('ApiClient errors', () => {
     const error = await rejection(new ApiClient('acme', fetch, () => NOW).mfa('f', 'totp', '123456'));
     assert.equal(error.code, 'locked');
     assert.equal(error.retryAfter, 120);
+  });
+
+  it('reads Retry-After on 429 locked at the password step', async () => {
+    const { fetch } = fakeFetch(() => json(429, { error: 'locked', message: 'Wait.' }, { 'Retry-After': '60' }));
+    const error = await rejection(new ApiClient('acme', fetch, () => NOW).login('alice', 'pw'));
+    assert.ok(error.is(429, 'locked'));
+    assert.equal(error.retryAfter, 60);
   });
 
   it('reads a Retry-After HTTP-date relative to now', async () => {

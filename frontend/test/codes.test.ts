@@ -12,6 +12,7 @@ import {
   normaliseBackupCode,
   normaliseTotp,
 } from '../src/codes.js';
+import { inLanguage } from './support/language.js';
 
 describe('backup code input', () => {
   it('normalises case, spaces and dashes away', () => {
@@ -65,9 +66,10 @@ describe('the downloaded file', () => {
     assert.equal(fileDate(created), '2025-03-12 10:04 UTC');
   });
 
-  it('has a header with tenant, user and date, then one code a line', () => {
+  it('has a header with organisation, user and date, then one code a line', () => {
     const text = buildCodesFileText({
       tenant: 'acme',
+      tenantName: 'Acme Corp.',
       username: 'alice',
       created,
       codes: ['ABCD-EFGH-JKLM-NPQR', 'STUV-WXYZ-2345-6789'],
@@ -76,7 +78,7 @@ describe('the downloaded file', () => {
       text,
       [
         'Backup codes',
-        'Tenant: acme',
+        'Organisation: Acme Corp. (acme)',
         'User: alice',
         'Created: 2025-03-12 10:04 UTC',
         'Each code can be used only once. Keep this file somewhere safe.',
@@ -86,6 +88,28 @@ describe('the downloaded file', () => {
         '',
       ].join('\n'),
     );
+  });
+
+  it('names the organisation once when it has no name of its own', () => {
+    const text = buildCodesFileText({ tenant: 'acme', tenantName: 'acme', username: 'alice', created, codes: ['ABCD'] });
+    assert.match(text, /^Organisation: acme$/m);
+  });
+
+  it('is written in the page\'s language, its date still unambiguous', () => {
+    const text = inLanguage('es', () =>
+      buildCodesFileText({ tenant: 'acme', tenantName: 'Acme Corp.', username: 'alice', created, codes: ['ABCD'] }),
+    );
+    assert.equal(
+      text.split('\n').slice(0, 5).join('\n'),
+      [
+        'Códigos de respaldo',
+        'Organización: Acme Corp. (acme)',
+        'Usuario: alice',
+        'Creados: 2025-03-12 10:04 UTC',
+        'Cada código solo se puede usar una vez. Guarde este archivo en un lugar seguro.',
+      ].join('\n'),
+    );
+    assert.equal(inLanguage('es', () => codesFileName('acme', 'alice')), 'codigos-de-respaldo-acme-alice.txt');
   });
 
   it('copies the codes alone, one a line', () => {

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 
 import { formatDate, formatDateTime, formatRelative, formatWait, parseTimestamp } from '../src/dates.js';
+import { inLanguage } from './support/language.js';
 
 const NOW = new Date('2025-03-12T10:00:00Z');
 const ago = (seconds: number): Date => new Date(NOW.getTime() - seconds * 1000);
@@ -50,8 +51,26 @@ describe('formatRelative', () => {
     [new Date(NOW.getTime() + 2 * 3600 * 1000), 'in 2 hours'],
   ];
   for (const [date, expected] of cases) {
-    it(`says "${expected}"`, () => assert.equal(formatRelative(date, NOW, 'en'), expected));
+    it(`says "${expected}"`, () => assert.equal(formatRelative(date, NOW), expected));
   }
+});
+
+describe('formatRelative in the page\'s language', () => {
+  it('speaks Spanish and German, "just now" included', () => {
+    assert.equal(inLanguage('es', () => formatRelative(ago(90), NOW)), 'hace 2 minutos');
+    assert.equal(inLanguage('es', () => formatRelative(ago(5), NOW)), 'hace un momento');
+    assert.equal(inLanguage('de', () => formatRelative(ago(24 * 3600), NOW)), 'gestern');
+    assert.equal(inLanguage('de', () => formatRelative(ago(5), NOW)), 'gerade eben');
+  });
+});
+
+describe('absolute dates in the page\'s locale', () => {
+  const when = new Date('2025-03-12T10:04:00Z');
+  it('follows the active locale unless told another', () => {
+    assert.equal(inLanguage('de', () => formatDateTime(when, { timeZone: 'UTC' })), '12.03.2025, 10:04');
+    assert.equal(inLanguage('es', () => formatDate(when, { timeZone: 'UTC' })), '12 mar 2025');
+    assert.equal(inLanguage('en', () => formatDate(when, { timeZone: 'UTC' }), 'en-GB'), '12 Mar 2025');
+  });
 });
 
 describe('formatWait', () => {
@@ -64,5 +83,12 @@ describe('formatWait', () => {
     assert.equal(formatWait(900), '15 minutes');
     assert.equal(formatWait(3600), '1 hour');
     assert.equal(formatWait(3601), '2 hours');
+  });
+  it('in Spanish and German, with their plurals', () => {
+    assert.equal(inLanguage('es', () => formatWait(1)), '1 segundo');
+    assert.equal(inLanguage('es', () => formatWait(90)), '2 minutos');
+    assert.equal(inLanguage('de', () => formatWait(1)), '1 Sekunde');
+    assert.equal(inLanguage('de', () => formatWait(3600)), '1 Stunde');
+    assert.equal(inLanguage('de', () => formatWait(7200)), '2 Stunden');
   });
 });

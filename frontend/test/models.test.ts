@@ -4,6 +4,7 @@ import { describe, it } from 'node:test';
 import type { Session } from '../src/api.js';
 import { formatDate, formatDateTime } from '../src/dates.js';
 import { codesDetails, codesSummary, sessionRows, timeView, usageRows } from '../src/views/models.js';
+import { inLanguage } from './support/language.js';
 
 const NOW = new Date('2025-03-12T10:00:00Z');
 const ago = (minutes: number): string => new Date(NOW.getTime() - minutes * 60_000).toISOString();
@@ -133,6 +134,17 @@ describe('sessionRows', () => {
     assert.equal(phone?.ip, 'Unknown');
     assert.equal(phone?.lastSeen?.text, '5 minutes ago');
     assert.equal(phone?.endWhich, ' (Chrome on Android, Unknown, last seen 5 minutes ago)');
+  });
+
+  it('says it all in the page\'s language', () => {
+    const phone = [session('phone', { userAgent: ANDROID, ip: null, lastSeenAt: ago(5) })];
+    const [es] = inLanguage('es', () => sessionRows(phone, NOW));
+    assert.equal(es?.endWhich, ' (Chrome en Android, No disponible, última actividad hace 5 minutos)');
+    const [de] = inLanguage('de', () => sessionRows(phone, NOW));
+    assert.equal(de?.endWhich, ' (Chrome unter Android, Unbekannt, zuletzt aktiv vor 5 Minuten)');
+    const summary = inLanguage('de', () => codesSummary({ remaining: 2, total: 10 }));
+    assert.equal(summary.label, '2 von 10 Codes übrig');
+    assert.match(summary.warning ?? '', /^Nur noch 2 Codes übrig\./);
   });
 
   it('falls back to when a session began for the End session label, not for Last seen', () => {

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 
-import { hintKey, SessionHint, type FlagStore } from '../src/session-hint.js';
+import { hintKey, SessionHint } from '../src/session-hint.js';
+import type { FlagStore } from '../src/storage.js';
 
 function memoryStore(): FlagStore & { data: Map<string, string> } {
   const data = new Map<string, string>();

@@ -22,7 +22,7 @@ from typing import Any
 from urllib.parse import parse_qs, urlparse
 
 import pyotp
-from playwright.sync_api import BrowserContext, ConsoleMessage, Page, Request, expect
+from playwright.sync_api import BrowserContext, ConsoleMessage, Page, Request, Route, expect
 
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / "artifacts" / "screenshots"
@@ -262,6 +262,29 @@ class Guard:
         return ([f"request to another origin: {u}" for u in self.foreign]
                 + [f"CSP violation: {c}" for c in self.csp]
                 + [f"uncaught error in the page: {e}" for e in self.page_errors])
+
+
+def answer_once(page: Page, path: str, method: str = "GET", *, status: int = 503,
+                retry_after: int | None = None, body: dict[str, str] | None = None,
+                abort: str | None = None) -> None:
+    """The next `method` request to an API path that matches `path` (a regular expression
+    after /api) gets this answer, by default the 503 unavailable that a throttled store
+    ends in, or fails as `abort` says (a lost connection); later requests go through."""
+    answered: list[Route] = []
+
+    def once(route: Route) -> None:
+        if answered or route.request.method != method:
+            route.fallback()
+            return
+        answered.append(route)
+        if abort is not None:
+            route.abort(abort)
+            return
+        headers = {} if retry_after is None else {"Retry-After": str(retry_after)}
+        route.fulfill(status=status, headers=headers, json=body or {
+            "error": "unavailable", "message": "The service is throttled; try again."})
+
+    page.route(re.compile(f"/api{path}$"), once)
 
 
 def eventually(page: Page, check: Callable[[], bool], seconds: float = 3.0) -> bool:

@@ -28,6 +28,8 @@ from browser import (
 from playwright.sync_api import Browser, BrowserContext, sync_playwright
 
 VIEWPORT = {"width": 1280, "height": 800}
+# The page speaks the browser's language; the tests that name things in English say so.
+CONTEXT_DEFAULTS = {"viewport": VIEWPORT, "locale": "en-US"}
 STACK_LOG = ROOT / "artifacts" / "e2e-browser-stack.log"
 
 
@@ -45,6 +47,18 @@ class Accounts:
     locked: Account
     stale: Account
     redraw: Account
+    paused: Account  # of the lockout tenant: its wrong passwords pause sign-in
+    overload: Account
+    picker: Account
+    spanish: Account
+    german: Account
+    spanish_phone: Account
+    german_phone: Account
+
+    def speaking(self, language: str, *, phone: bool = False) -> Account:
+        """The user of a test in `language` ("es" or "de")."""
+        name = {"es": "spanish", "de": "german"}[language]
+        return getattr(self, f"{name}_phone" if phone else name)
 
 
 @dataclass(frozen=True)
@@ -79,20 +93,21 @@ def accounts(stack: LocalStack) -> Accounts:
         tenants = [pool.submit(stack.admin, "create-tenant", REAUTH_TENANT, "--name", "Reauth Ltd",
                                "--reauth-max-age-seconds", str(REAUTH_MAX_AGE)),
                    pool.submit(stack.admin, "create-tenant", LOCKOUT_TENANT, "--name",
-                               "Lockout Ltd", "--lockout-threshold", str(LOCKOUT_THRESHOLD))]
-        devices = pool.submit(stack.create_user, "demo", "devices")
-        keyboard = pool.submit(stack.create_user, "demo", "keyboard")
-        redraw = pool.submit(stack.create_user, "demo", "redraw")
+                               "Lockout Ltd", "--lockout-threshold", str(LOCKOUT_THRESHOLD),
+                               "--password-lockout-threshold", str(LOCKOUT_THRESHOLD))]
+        demo_users = {name: pool.submit(stack.create_user, "demo", name.replace("_", "-"))
+                      for name in ("devices", "keyboard", "redraw", "overload", "picker",
+                                   "spanish", "german", "spanish_phone", "german_phone")}
         for done in tenants:
             done.result()
         locked = pool.submit(stack.create_user, LOCKOUT_TENANT, "locked")
+        paused = pool.submit(stack.create_user, LOCKOUT_TENANT, "paused")
         stale = pool.submit(stack.create_user, REAUTH_TENANT, "stale")
         return Accounts(journey=demo_account("demo", "alice"),
                         accessibility=demo_account("demo", "bob"),
                         origins=demo_account("acme", "alice"),
-                        devices=devices.result(), keyboard=keyboard.result(),
-                        locked=locked.result(), stale=stale.result(),
-                        redraw=redraw.result())
+                        locked=locked.result(), paused=paused.result(), stale=stale.result(),
+                        **{name: made.result() for name, made in demo_users.items()})
 
 
 @pytest.fixture(scope="session")
@@ -110,7 +125,7 @@ def aged_session(chromium: Browser, stack: LocalStack, accounts: Accounts) -> Ag
     Its authentication grows older than the tenant's one-minute limit while the
     other tests run, so the reauthentication test rarely waits at all.
     """
-    context = chromium.new_context(viewport=VIEWPORT)
+    context = chromium.new_context(**CONTEXT_DEFAULTS)
     try:
         page = context.new_page()
         sign_in_with_totp(page, stack.url, accounts.stale)
@@ -134,7 +149,7 @@ def new_context(chromium: Browser, stack: LocalStack,
     opened: list[tuple[BrowserContext, Guard]] = []
 
     def make(**options: Any) -> BrowserContext:
-        context = chromium.new_context(**{"viewport": VIEWPORT, **options})
+        context = chromium.new_context(**{**CONTEXT_DEFAULTS, **options})
         context.set_default_timeout(10_000)
         guard = Guard(stack.url)
         guard.attach(context)

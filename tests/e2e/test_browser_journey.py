@@ -69,7 +69,7 @@ def test_add_download_copy_sign_in_regenerate_remove(new_context, stack, account
     download = started.value
     assert download.suggested_filename == f"backup-codes-{user.tenant}-{user.username}.txt"
     header, _, body = Path(download.path()).read_text().partition("\n\n")
-    assert f"Tenant: {user.tenant}" in header
+    assert f"Organisation: Demo Inc. ({user.tenant})" in header
     assert f"User: {user.username}" in header
     today = datetime.now(UTC)
     assert any(f"Created: {day:%Y-%m-%d}" in header for day in (today, today - timedelta(days=1)))

@@ -78,7 +78,8 @@ def test_every_request_is_same_origin_and_nothing_violates_the_csp(new_context, 
 def test_the_watch_is_not_blind(chromium, stack) -> None:
     """What the tests listen to does see a violation: an inline script, which the policy
     forbids, and a request to another origin."""
-    context = chromium.new_context()  # not new_context(): these findings are on purpose
+    # not new_context(): these findings are on purpose
+    context = chromium.new_context(locale="en-US")
     guard = Guard(stack.url)
     guard.attach(context)
     try:

@@ -13,7 +13,7 @@ import { FEW_CODES_LEFT } from './models.js';
 import { sessionsCard } from './sessions.js';
 
 function breadcrumb(): HTMLElement {
-  const t = strings.account;
+  const t = strings().account;
   return h(
     'nav',
     { class: 'breadcrumb', 'aria-label': t.breadcrumbLabel },
@@ -29,7 +29,7 @@ function breadcrumb(): HTMLElement {
 
 /** After a sign-in with a backup code: how many are left, and a nudge when few are. */
 function backupNotice(ctx: ViewContext, remaining: number, codes: BackupCodesCard): HTMLElement {
-  const t = strings.backupNotice;
+  const t = strings().backupNotice;
   const few = remaining <= FEW_CODES_LEFT;
   const dismiss = h('button', { type: 'button', class: 'btn-link' }, t.dismiss);
   const regenerate = few
@@ -56,10 +56,10 @@ function backupNotice(ctx: ViewContext, remaining: number, codes: BackupCodesCar
 }
 
 export function renderAccount(ctx: ViewContext, root: HTMLElement, handoff: Handoff): void {
-  const t = strings.account;
+  const t = strings().account;
   ctx.setTitle(t.title);
 
-  const content = h('div', { class: 'page-content', 'aria-busy': 'true' }, h('p', { class: 'loading', role: 'status' }, strings.app.loading));
+  const content = h('div', { class: 'page-content', 'aria-busy': 'true' }, h('p', { class: 'loading', role: 'status' }, strings().app.loading));
   root.replaceChildren(
     h(
       'div',
@@ -80,14 +80,19 @@ export function renderAccount(ctx: ViewContext, root: HTMLElement, handoff: Hand
       notice?.remove();
       sessions.reloadAfterPurge();
     });
-    if (handoff.notice) notice = backupNotice(ctx, handoff.notice.backupCodesRemaining, codes);
+    const kept = handoff.notice;
+    if (kept) {
+      notice = backupNotice(ctx, kept.backupCodesRemaining, codes);
+      // Drawn again in another language, the page keeps the notice until it is dismissed.
+      ctx.keepForRedraw(() => (notice?.isConnected ? { notice: kept } : {}));
+    }
     fill(content, notice, codes.element, sessions.element);
     void codes.reload();
     void sessions.reload();
   }
 
   function showRetry(error: unknown): void {
-    const retry = h('button', { type: 'button', class: 'btn btn-secondary' }, t.retry);
+    const retry = h('button', { type: 'button', class: 'btn btn-secondary' }, strings().app.retry);
     retry.addEventListener('click', () => void withBusy(retry, () => account.reload()));
     content.replaceChildren(
       h('div', { class: 'card load-failed', role: 'alert' }, h('p', null, t.loadFailed, ' ', describeError(error)), retry),

@@ -1,7 +1,7 @@
 // Recovery Options › Backup codes: status, and add (+), regenerate (refresh
 // icon → Regenerate), remove (trash icon → Remove).
 
-import { ApiError, type BackupCodesStatus, type Generation, type Me, type NewBackupCodes } from '../api.js';
+import { ApiError, type BackupCodesStatus, type ErrorCode, type Generation, type Me, type NewBackupCodes } from '../api.js';
 import { parseTimestamp } from '../dates.js';
 import { confirmDialog, type ConfirmOutcome, type ConfirmTexts } from '../dialogs.js';
 import { fill, h, srOnly, uid } from '../dom.js';
@@ -9,6 +9,7 @@ import { icon } from '../icons.js';
 import { loader, reportFailure } from '../load.js';
 import { describeError, isUnauthenticated } from '../messages.js';
 import { withReauth } from '../reauth.js';
+import type { Catalogue } from '../i18n/catalogue.js';
 import { strings } from '../strings.js';
 import { markBusy, preservingFocus, returnFocus, say, withBusy } from '../ui.js';
 import { showCodesDialog } from './codes-dialog.js';
@@ -23,17 +24,21 @@ export interface BackupCodesCard {
   regenerate(opener: HTMLElement): Promise<void>;
 }
 
-const t = strings.codes;
-
 /** Errors that mean the page shows a stale state: explain, then reload the status. */
-const STALE_STATE: Readonly<Record<string, string>> = {
-  generation_mismatch: t.generationMismatch,
-  already_enabled: t.alreadyEnabled,
-  not_enabled: t.notEnabledAnymore,
-};
+const STALE_STATE = {
+  generation_mismatch: 'generationMismatch',
+  already_enabled: 'alreadyEnabled',
+  not_enabled: 'notEnabledAnymore',
+} as const satisfies Partial<Record<ErrorCode, keyof Catalogue['codes']>>;
 
-function isStale(error: unknown): error is ApiError {
+type StaleCode = keyof typeof STALE_STATE;
+
+function isStale(error: unknown): error is ApiError & { code: StaleCode } {
   return error instanceof ApiError && error.code in STALE_STATE && (error.status === 409 || error.status === 404);
+}
+
+function staleExplanation(error: ApiError & { code: StaleCode }): string {
+  return strings().codes[STALE_STATE[error.code]];
 }
 
 /** A confirmed change either shows its error in the window (it stays open) or closes and reports it. */
@@ -42,13 +47,13 @@ function keepOpenFor(error: unknown): string | null {
 }
 
 interface Confirmation {
-  texts: ConfirmTexts;
+  texts: () => ConfirmTexts;
   testId: string;
   danger?: boolean;
 }
 
-const REGENERATE: Confirmation = { texts: strings.regenerateDialog, testId: 'regenerate-dialog' };
-const REMOVE: Confirmation = { texts: strings.removeDialog, testId: 'remove-dialog', danger: true };
+const REGENERATE: Confirmation = { texts: () => strings().regenerateDialog, testId: 'regenerate-dialog' };
+const REMOVE: Confirmation = { texts: () => strings().removeDialog, testId: 'remove-dialog', danger: true };
 
 /** What a change answers: the new codes (add, regenerate), or null (remove). */
 type Changed = NewBackupCodes | null;
@@ -80,6 +85,7 @@ interface Frame {
 }
 
 function cardFrame(): Frame {
+  const t = strings().codes;
   const headingId = uid('codes-heading');
   const heading = h('h2', { id: headingId, class: 'card-title', tabindex: '-1' }, t.heading);
   const badge = h('span', { class: 'badge', hidden: true });
@@ -107,6 +113,7 @@ function cardFrame(): Frame {
 
 /** The card's body: how many codes are left, when they were made and used; or that there are none. */
 function detailsBody(details: CodesDetails | null): Node[] {
+  const t = strings().codes;
   if (!details) return [h('p', { class: 'empty' }, t.notEnabled)];
   const { summary } = details;
   return [
@@ -126,7 +133,7 @@ function detailsBody(details: CodesDetails | null): Node[] {
     h(
       'dl',
       { class: 'facts' },
-      h('div', null, h('dt', null, t.created), h('dd', null, timeText(details.created, strings.dates.unknown))),
+      h('div', null, h('dt', null, t.created), h('dd', null, timeText(details.created, strings().dates.unknown))),
       h('div', null, h('dt', null, t.lastUsed), h('dd', null, timeText(details.lastUsed, t.neverUsed))),
     ),
     h('h3', { class: 'subheading' }, t.usageHeading),
@@ -135,6 +142,7 @@ function detailsBody(details: CodesDetails | null): Node[] {
 }
 
 function usageList(rows: UsageRow[]): HTMLElement {
+  const t = strings().codes;
   if (rows.length === 0) return h('p', { class: 'empty' }, t.usageEmpty);
   return h(
     'ul',
@@ -143,7 +151,7 @@ function usageList(rows: UsageRow[]): HTMLElement {
       h(
         'li',
         { class: 'usage' },
-        h('span', { class: 'usage-when' }, timeText(row.when, strings.dates.unknown)),
+        h('span', { class: 'usage-when' }, timeText(row.when, strings().dates.unknown)),
         h('span', { class: 'usage-browser' }, row.browser),
         h('span', { class: 'usage-ip' }, srOnly(`${t.usageIp} `), h('span', { class: 'ip' }, row.ip)),
       ),
@@ -166,6 +174,7 @@ function statusDisplay(frame: Frame, buttons: Actions): {
   show(status: BackupCodesStatus): void;
   showFailure(reason: string, retry: () => Promise<void>): void;
 } {
+  const t = strings().codes;
   const { element, badge, actions, body } = frame;
   let shownEnabled: boolean | null = null;
   let shownBody = '';
@@ -198,7 +207,7 @@ function statusDisplay(frame: Frame, buttons: Actions): {
       actions.replaceChildren();
       shownEnabled = null;
       shownBody = '';
-      const again = h('button', { type: 'button', class: 'btn btn-secondary btn-small' }, strings.account.retry);
+      const again = h('button', { type: 'button', class: 'btn btn-secondary btn-small' }, strings().app.retry);
       again.addEventListener('click', () => void withBusy(again, retry));
       body.replaceChildren(h('div', { class: 'load-failed' }, h('p', null, t.loadFailed, ' ', reason), again));
     },
@@ -206,6 +215,7 @@ function statusDisplay(frame: Frame, buttons: Actions): {
 }
 
 export function backupCodesCard(ctx: ViewContext, me: Me, onCodesChanged: () => void): BackupCodesCard {
+  const t = strings().codes;
   const frame = cardFrame();
   const { element, heading, actions, statusMessage, errorMessage } = frame;
 
@@ -251,7 +261,7 @@ export function backupCodesCard(ctx: ViewContext, me: Me, onCodesChanged: () => 
           say(errorMessage, describeError(failure));
           return;
         }
-        say(errorMessage, STALE_STATE[failure.code] ?? '');
+        say(errorMessage, staleExplanation(failure));
         void reload();
       },
     });
@@ -324,7 +334,7 @@ export function backupCodesCard(ctx: ViewContext, me: Me, onCodesChanged: () => 
   /** The confirm-then-act changes: a confirmation window whose confirm button runs the request. */
   function confirmThenChange(opener: HTMLElement, asked: Confirmation, request: () => Promise<Changed>, done: string): Promise<void> {
     const obtain = (): Promise<ConfirmOutcome<Changed>> =>
-      confirmDialog({ ...asked, opener, action: () => withReauth(ctx.api, request), onError: keepOpenFor });
+      confirmDialog({ ...asked, texts: asked.texts(), opener, action: () => withReauth(ctx.api, request), onError: keepOpenFor });
     return change(opener, obtain, done);
   }
 

@@ -2,6 +2,7 @@
 // Print, and Close once they confirm they saved them. When the window closes,
 // the codes leave the DOM and this module's variables.
 
+import type { Tenant } from '../api.js';
 import { buildClipboardText, buildCodesFileText, codesFileName, formatBackupCode } from '../codes.js';
 import { formatDateTime } from '../dates.js';
 import { h, uid } from '../dom.js';
@@ -12,7 +13,7 @@ import { strings } from '../strings.js';
 export interface CodesDialogOptions {
   /** Taken over by the dialog: emptied when it closes. */
   codes: string[];
-  tenant: string;
+  tenant: Tenant;
   username: string;
   created: Date;
   opener: HTMLElement | null;
@@ -20,7 +21,7 @@ export interface CodesDialogOptions {
 
 /** Resolves when the user closed the window after confirming the codes were saved. */
 export function showCodesDialog(options: CodesDialogOptions): Promise<void> {
-  const t = strings.codesDialog;
+  const t = strings().codesDialog;
   let codes: string[] = options.codes.map((c) => formatBackupCode(c));
   options.codes.splice(0);
 
@@ -53,7 +54,7 @@ export function showCodesDialog(options: CodesDialogOptions): Promise<void> {
       'div',
       { class: 'print-area' },
       h('h2', { id: titleId, class: 'dialog-title' }, t.title),
-      h('p', { class: 'codes-meta' }, t.meta(options.username, options.tenant, formatDateTime(options.created))),
+      h('p', { class: 'codes-meta' }, t.meta(options.username, options.tenant.name, formatDateTime(options.created))),
       h('p', { id: onceId, class: 'codes-once' }, h('strong', null, t.onceEach), ' ', t.shownOnce),
       list,
     ),
@@ -65,13 +66,14 @@ export function showCodesDialog(options: CodesDialogOptions): Promise<void> {
 
   download.addEventListener('click', () => {
     const text = buildCodesFileText({
-      tenant: options.tenant,
+      tenant: options.tenant.id,
+      tenantName: options.tenant.name,
       username: options.username,
       created: options.created,
       codes,
     });
     const url = URL.createObjectURL(new Blob([text], { type: 'text/plain;charset=utf-8' }));
-    const link = h('a', { href: url, download: codesFileName(options.tenant, options.username), hidden: true });
+    const link = h('a', { href: url, download: codesFileName(options.tenant.id, options.username), hidden: true });
     dialog.appendChild(link);
     link.click();
     link.remove();

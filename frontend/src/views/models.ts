@@ -26,7 +26,7 @@ export function timeView(value: Timestamp | null, style: TimeStyle, now: Date): 
     style === 'relative'
       ? relative
       : style === 'relative+datetime'
-        ? strings.dates.relativeWithAbsolute(relative, absolute)
+        ? strings().dates.relativeWithAbsolute(relative, absolute)
         : absolute;
   return { iso: date.toISOString(), text };
 }
@@ -46,10 +46,10 @@ export function codesSummary(status: Pick<BackupCodesStatus, 'remaining' | 'tota
   const scale = Math.max(total, remaining, 1);
   const few = remaining <= FEW_CODES_LEFT;
   return {
-    label: strings.codes.left(remaining, total),
+    label: strings().codes.left(remaining, total),
     tenths: Math.round((remaining / scale) * 10) * 10,
     few,
-    warning: few ? strings.codes.fewLeft(remaining) : null,
+    warning: few ? strings().codes.fewLeft(remaining) : null,
   };
 }
 
@@ -85,7 +85,7 @@ export function usageRows(usage: readonly BackupCodeUse[], now: Date): UsageRow[
     .map((use) => ({
       when: timeView(use.at, 'datetime', now),
       browser: browserName(use.userAgent),
-      ip: use.ip ?? strings.dates.unknown,
+      ip: use.ip ?? strings().dates.unknown,
     }));
 }
 
@@ -108,7 +108,7 @@ export function sessionRows(sessions: readonly Session[], now: Date): SessionRow
     .sort((a, b) => Number(b.current) - Number(a.current) || seen(b) - seen(a))
     .map((session) => {
       const name = browserName(session.userAgent);
-      const ip = session.ip ?? strings.dates.unknown;
+      const ip = session.ip ?? strings().dates.unknown;
       const lastSeen = timeView(session.lastSeenAt, 'relative', now);
       return {
         id: session.id,
@@ -117,7 +117,7 @@ export function sessionRows(sessions: readonly Session[], now: Date): SessionRow
         ip,
         created: timeView(session.createdAt, 'datetime', now),
         lastSeen,
-        endWhich: session.current ? null : strings.sessions.endWhich(name, ip, endWhen(session, now)),
+        endWhich: session.current ? null : strings().sessions.endWhich(name, ip, endWhen(session, now)),
       };
     });
 }

@@ -32,7 +32,7 @@ function isGone(error: unknown): boolean {
 }
 
 export function sessionsCard(ctx: ViewContext): SessionsCard {
-  const t = strings.sessions;
+  const t = strings().sessions;
   const headingId = uid('sessions-heading');
   const heading = h('h2', { id: headingId, class: 'card-title', tabindex: '-1' }, t.heading);
   const body = h('div', { class: 'card-body' }, h('p', { class: 'loading' }, t.loading));
@@ -96,8 +96,8 @@ export function sessionsCard(ctx: ViewContext): SessionsCard {
           'dl',
           { class: 'session-facts' },
           h('div', null, h('dt', null, t.ip), h('dd', { class: 'ip' }, row.ip)),
-          h('div', null, h('dt', null, t.created), h('dd', null, timeText(row.created, strings.dates.unknown))),
-          h('div', null, h('dt', null, t.lastSeen), h('dd', null, timeText(row.lastSeen, strings.dates.unknown))),
+          h('div', null, h('dt', null, t.created), h('dd', null, timeText(row.created, strings().dates.unknown))),
+          h('div', null, h('dt', null, t.lastSeen), h('dd', null, timeText(row.lastSeen, strings().dates.unknown))),
         ),
       ),
       row.endWhich === null ? null : endButton(row.id, row.endWhich),

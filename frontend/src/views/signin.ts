@@ -6,10 +6,10 @@ import { isPlausibleBackupCode, isValidTotp, normaliseBackupCode, normaliseTotp 
 import { fill, h, uid } from '../dom.js';
 import { icon } from '../icons.js';
 import { loader, settle } from '../load.js';
-import { describeError } from '../messages.js';
+import { describeError, retryWait } from '../messages.js';
 import { strings } from '../strings.js';
 import { markBusy, withBusy } from '../ui.js';
-import type { Handoff, ViewContext } from './context.js';
+import type { Handoff, SignInNotice, SignInProgress, ViewContext } from './context.js';
 
 interface Field {
   wrapper: HTMLDivElement;
@@ -39,17 +39,23 @@ function field(
   return { wrapper, input };
 }
 
+/** 429 locked at the password step: sign-in waits after too many wrong passwords. */
+function passwordLocked(error: unknown): string {
+  const wait = retryWait(error);
+  return wait === null ? strings().signIn.passwordLocked : strings().signIn.passwordLockedFor(wait);
+}
+
 export function renderSignIn(ctx: ViewContext, root: HTMLElement, handoff: Handoff): void {
-  const t = strings.signIn;
+  const t = strings().signIn;
   ctx.setTitle(t.title);
   ctx.setUser(null);
 
   const card = h('div', { class: 'auth-card' });
   root.replaceChildren(h('div', { class: 'auth-page' }, card));
 
-  let rememberedUsername = '';
+  let rememberedUsername = handoff.resume?.username ?? '';
 
-  function showCredentials(notice: string | null, focus: boolean): void {
+  function showCredentials(notice: SignInNotice | null, focus: boolean): void {
     const errorId = uid('signin-error');
     const username = field(
       t.username,
@@ -78,10 +84,11 @@ export function renderSignIn(ctx: ViewContext, root: HTMLElement, handoff: Hando
       card,
       h('div', { class: 'auth-mark' }, icon('shield', 'icon icon-lg')),
       heading,
-      h('p', { class: 'auth-intro' }, t.intro(ctx.tenant)),
-      notice ? h('p', { class: 'notice notice-info', role: 'status' }, notice) : null,
+      h('p', { class: 'auth-intro' }, t.intro(ctx.tenant.name)),
+      notice ? h('p', { class: 'notice notice-info', role: 'status' }, t[notice]) : null,
       form,
     );
+    ctx.keepForRedraw(() => ({ resume: { username: username.input.value }, ...(notice ? { flash: notice } : {}) }));
 
     const fail = (message: string, target: HTMLInputElement): void => {
       error.textContent = message;
@@ -109,7 +116,7 @@ export function renderSignIn(ctx: ViewContext, root: HTMLElement, handoff: Hando
           },
           failed: (err) => {
             password.input.value = '';
-            fail(describeError(err, { invalid_credentials: t.invalidCredentials }), password.input);
+            fail(describeError(err, { locked: passwordLocked(err) }), password.input);
           },
         }),
       );
@@ -118,7 +125,7 @@ export function renderSignIn(ctx: ViewContext, root: HTMLElement, handoff: Hando
     if (focus) (rememberedUsername ? password.input : username.input).focus();
   }
 
-  function showSecondFactor(flow: string, methods: MfaMethod[], method: MfaMethod): void {
+  function showSecondFactor(flow: string, methods: MfaMethod[], method: MfaMethod, focus = true): void {
     const errorId = uid('mfa-error');
     const isTotp = method === 'totp';
     const code = isTotp
@@ -172,6 +179,7 @@ export function renderSignIn(ctx: ViewContext, root: HTMLElement, handoff: Hando
 
     switchMethod?.addEventListener('click', () => showSecondFactor(flow, methods, other));
     startOver.addEventListener('click', () => showCredentials(null, true));
+    ctx.keepForRedraw(() => ({ resume: { username: rememberedUsername, secondFactor: { flow, methods, method } } }));
 
     const fail = (message: string): void => {
       error.textContent = message;
@@ -197,14 +205,21 @@ export function renderSignIn(ctx: ViewContext, root: HTMLElement, handoff: Hando
           },
           failed: (err) => {
             code.input.value = '';
-            if (err instanceof ApiError && err.code === 'flow_expired') showCredentials(t.flowExpired, true);
+            if (err instanceof ApiError && err.code === 'flow_expired') showCredentials('flowExpired', true);
             else fail(describeError(err, { invalid_code: isTotp ? t.invalidTotp : t.invalidBackupCode }));
           },
         }),
       );
     });
 
-    code.input.focus();
+    if (focus) code.input.focus();
+  }
+
+  /** Where a redraw in another language found the sign-in: the same step again, focus left alone. */
+  function resume(progress: SignInProgress, notice: SignInNotice | null): void {
+    const step = progress.secondFactor;
+    if (step) showSecondFactor(step.flow, step.methods, step.method, false);
+    else showCredentials(notice, false);
   }
 
   /** To the account page; after a backup code, it says how many are left. */
@@ -212,16 +227,20 @@ export function renderSignIn(ctx: ViewContext, root: HTMLElement, handoff: Hando
     ctx.go('account', backupCodesRemaining === null ? {} : { notice: { backupCodesRemaining } });
   }
 
+  if (handoff.resume) {
+    resume(handoff.resume, handoff.flash ?? null);
+    return;
+  }
   if (handoff.flash !== undefined) {
     showCredentials(handoff.flash, true);
     return;
   }
   // Already signed in? Go straight to the account page.
-  card.replaceChildren(h('p', { class: 'loading', role: 'status' }, strings.app.loading));
+  card.replaceChildren(h('p', { class: 'loading', role: 'status' }, strings().app.loading));
   void loader(ctx, {
     read: () => ctx.api.me(),
     show: () => ctx.go('account', { replace: true }),
-    unauthenticated: () => showCredentials(ctx.sessionHint.take() ? t.sessionEnded : null, ctx.focusOnRender),
+    unauthenticated: () => showCredentials(ctx.sessionHint.take() ? 'sessionEnded' : null, ctx.focusOnRender),
     failed: () => showCredentials(null, ctx.focusOnRender),
     busy: (busy) => markBusy(card, busy),
   }).reload();

@@ -1,0 +1,249 @@
+// Deutsch (Anrede mit „Sie“). Feste Begriffe: „Backup-Codes“, „Authenticator-App“,
+// „Sitzung“; „neu generieren“ für regenerate, „Sitzung beenden“ für eine Sitzung
+// auf einem anderen Gerät (nicht „Abmelden“, das ist sign out).
+
+import type { Catalogue } from './catalogue.js';
+import { grammar } from './grammar.js';
+
+const { num, count } = grammar('de');
+
+export const de: Catalogue = {
+  app: {
+    product: 'Konto',
+    skipToContent: 'Zum Inhalt springen',
+    loading: 'Wird geladen…',
+    retry: 'Erneut versuchen',
+    language: 'Sprache',
+    noTenantTitle: 'Adresse nicht erkannt',
+    noTenantBody:
+      'Öffnen Sie diese Seite über den Anmeldelink Ihrer Organisation. Er hat die Form /t/ihre-organisation/.',
+    unknownTenantTitle: 'Diese Seite gibt es nicht',
+    unknownTenantBody:
+      'Unter dieser Adresse gibt es keine Anmeldeseite. Prüfen Sie den Link, den Sie erhalten haben, oder fragen Sie Ihren Administrator nach dem richtigen.',
+    checkFailed: 'Diese Seite konnte nicht geladen werden',
+    notFoundTitle: 'Seite nicht gefunden',
+    notFoundBody: 'Unter dieser Adresse gibt es nichts.',
+    notFoundLink: 'Zu Ihrem Konto',
+    titleSuffix: (tenant) => `Konto bei ${tenant}`,
+  },
+
+  signIn: {
+    title: 'Anmelden',
+    intro: (tenant) => `Melden Sie sich mit Ihrem Konto bei ${tenant} an.`,
+    username: 'Benutzername',
+    password: 'Passwort',
+    submit: 'Anmelden',
+    usernameRequired: 'Geben Sie Ihren Benutzernamen und Ihr Passwort ein.',
+    passwordLocked:
+      'Nach zu vielen falschen Passwörtern ist die Anmeldung vorübergehend gesperrt. Versuchen Sie es in einigen Minuten erneut.',
+    passwordLockedFor: (wait) =>
+      `Nach zu vielen falschen Passwörtern ist die Anmeldung vorübergehend gesperrt. Versuchen Sie es in ${wait} erneut.`,
+    mfaTitle: 'Bestätigung in zwei Schritten',
+    totpIntro: 'Geben Sie den 6-stelligen Code aus Ihrer Authenticator-App ein.',
+    totpLabel: 'Bestätigungscode',
+    totpHint: '6 Ziffern, Leerzeichen sind nicht nötig.',
+    totpInvalidFormat: 'Geben Sie den 6-stelligen Code aus Ihrer Authenticator-App ein.',
+    backupIntro: 'Geben Sie einen Ihrer Backup-Codes ein. Jeder Code funktioniert nur einmal.',
+    backupLabel: 'Backup-Code',
+    backupHint:
+      'Zum Beispiel ABCD-EFGH-JKLM-NPQR. Bindestriche, Leerzeichen sowie Groß- und Kleinschreibung spielen keine Rolle.',
+    backupInvalidFormat: 'Geben Sie einen Backup-Code ein: Buchstaben und Ziffern, mit oder ohne Bindestriche.',
+    useBackupCode: 'Stattdessen einen Backup-Code verwenden',
+    useTotp: 'Stattdessen die Authenticator-App verwenden',
+    verify: 'Bestätigen',
+    startOver: 'Von vorn beginnen',
+    invalidTotp: 'Dieser Code ist falsch. Prüfen Sie Ihre Authenticator-App und versuchen Sie es erneut.',
+    invalidBackupCode: 'Dieser Backup-Code ist falsch oder wurde bereits verwendet.',
+    flowExpired:
+      'Ihre Anmeldung ist abgelaufen, oder es wurden zu viele falsche Codes eingegeben. Geben Sie Benutzername und Passwort erneut ein.',
+    sessionEnded: 'Ihre Sitzung wurde beendet. Melden Sie sich erneut an.',
+    signedOut: 'Sie sind abgemeldet.',
+  },
+
+  errors: {
+    network: 'Der Server ist nicht erreichbar. Prüfen Sie Ihre Verbindung und versuchen Sie es erneut.',
+    badResponse: 'Der Server hat eine unerwartete Antwort gesendet. Versuchen Sie es gleich noch einmal.',
+    generic: 'Etwas ist schiefgelaufen. Versuchen Sie es erneut.',
+    lockedFor: (wait) =>
+      `Ihr Konto ist nach zu vielen Fehlversuchen gesperrt. Versuchen Sie es in ${wait} erneut.`,
+    unavailableFor: (wait) => `Der Dienst ist gerade ausgelastet. Versuchen Sie es in ${wait} erneut.`,
+    rateLimited: 'Zu viele Anfragen. Versuchen Sie es gleich noch einmal.',
+    rateLimitedFor: (wait) => `Zu viele Anfragen. Versuchen Sie es in ${wait} erneut.`,
+    byCode: {
+      invalid_request:
+        'Der Server hat die Angaben nicht angenommen. Prüfen Sie Ihre Eingaben und versuchen Sie es erneut.',
+      invalid_json: 'Der Server konnte die Anfrage nicht lesen. Laden Sie die Seite neu und versuchen Sie es erneut.',
+      invalid_credentials: 'Benutzername oder Passwort ist falsch.',
+      invalid_code: 'Dieser Code ist falsch.',
+      flow_expired:
+        'Ihre Anmeldung ist abgelaufen, oder es wurden zu viele falsche Codes eingegeben. Geben Sie Benutzername und Passwort erneut ein.',
+      unauthenticated: 'Ihre Sitzung wurde beendet. Melden Sie sich erneut an.',
+      csrf: 'Diese Aktion ist nicht erlaubt. Laden Sie die Seite neu und versuchen Sie es erneut.',
+      forbidden: 'Der Zugriff wurde verweigert. Laden Sie die Seite neu und versuchen Sie es erneut.',
+      reauthentication_required: 'Bestätigen Sie Ihr Passwort, um fortzufahren.',
+      unknown_tenant: 'Unter dieser Adresse gibt es keine Anmeldeseite.',
+      not_enabled: 'Sie haben keine Backup-Codes.',
+      session_not_found: 'Diese Sitzung ist bereits beendet.',
+      method_not_allowed:
+        'Der Server nimmt diese Anfrage nicht an. Laden Sie die Seite neu und versuchen Sie es erneut.',
+      already_enabled: 'Sie haben bereits Backup-Codes.',
+      generation_mismatch:
+        'Ihre Backup-Codes wurden an anderer Stelle geändert. Laden Sie die Seite neu, um den aktuellen Stand zu sehen.',
+      payload_too_large: 'Ihre Eingabe ist zu lang.',
+      unsupported_media_type:
+        'Der Server konnte die Anfrage nicht lesen. Laden Sie die Seite neu und versuchen Sie es erneut.',
+      locked:
+        'Ihr Konto ist nach zu vielen Fehlversuchen gesperrt. Versuchen Sie es später erneut, oder bitten Sie Ihren Administrator, es zu entsperren.',
+      internal: 'Auf dem Server ist ein Fehler aufgetreten. Versuchen Sie es gleich noch einmal.',
+      unavailable: 'Der Dienst ist gerade ausgelastet. Versuchen Sie es gleich noch einmal.',
+    },
+  },
+
+  header: {
+    signedInAs: 'Angemeldet als',
+    signOut: 'Abmelden',
+  },
+
+  account: {
+    // A soft hyphen: on a phone the heading breaks as "Wiederherstellungs-/optionen".
+    title: 'Wiederherstellungs\u00ADoptionen',
+    breadcrumbLabel: 'Navigationspfad',
+    crumbSecurity: 'Sicherheit',
+    crumbAdditional: 'Zusätzliche Authentifizierung',
+    crumbRecovery: 'Wiederherstellungsoptionen',
+    intro:
+      'Mit den Wiederherstellungsoptionen können Sie sich anmelden, wenn Sie keinen Code von Ihrer Authenticator-App erhalten.',
+    loadFailed: 'Ihr Konto konnte nicht geladen werden.',
+  },
+
+  backupNotice: {
+    remaining: (n) =>
+      n === 0
+        ? 'Sie haben sich mit einem Backup-Code angemeldet. Sie haben keine Backup-Codes mehr.'
+        : count(n, {
+            one: 'Sie haben sich mit einem Backup-Code angemeldet. Sie haben noch # Backup-Code.',
+            other: 'Sie haben sich mit einem Backup-Code angemeldet. Sie haben noch # Backup-Codes.',
+          }),
+    regenerateAdvice: 'Generieren Sie Ihre Backup-Codes jetzt neu, damit sie Ihnen nicht ausgehen.',
+    regenerateNow: 'Jetzt neu generieren',
+    dismiss: 'Ausblenden',
+  },
+
+  codes: {
+    heading: 'Backup-Codes',
+    description:
+      'Einmal-Codes für die Anmeldung, wenn Sie Ihre Authenticator-App nicht verwenden können. Bewahren Sie sie an einem sicheren Ort auf.',
+    sessionsNote:
+      'Wenn Sie Backup-Codes hinzufügen, neu generieren oder entfernen, werden Ihre anderen Sitzungen beendet.',
+    loading: 'Backup-Codes werden geladen…',
+    loadFailed: 'Der Status Ihrer Backup-Codes konnte nicht geladen werden.',
+    notEnabled: 'Sie haben keine Backup-Codes.',
+    add: 'Backup-Codes hinzufügen',
+    regenerate: 'Backup-Codes neu generieren',
+    remove: 'Backup-Codes entfernen',
+    enabledBadge: 'Aktiv',
+    disabledBadge: 'Inaktiv',
+    left: (n, total) => `${num(n)} von ${num(total)} Codes übrig`,
+    fewLeft: (n) =>
+      n === 0
+        ? 'Sie haben alle Backup-Codes verbraucht. Generieren Sie sie neu, um einen neuen Satz zu erhalten.'
+        : count(n, {
+            one: 'Nur noch # Code übrig. Generieren Sie die Codes neu, um einen neuen Satz zu erhalten.',
+            other: 'Nur noch # Codes übrig. Generieren Sie die Codes neu, um einen neuen Satz zu erhalten.',
+          }),
+    created: 'Erstellt',
+    lastUsed: 'Zuletzt verwendet',
+    neverUsed: 'Nie',
+    usageHeading: 'Verlauf',
+    usageCaption: 'Anmeldungen mit einem Backup-Code',
+    usageEmpty: 'Es wurde noch kein Backup-Code verwendet.',
+    usageIp: 'IP-Adresse',
+    generationMismatch:
+      'Ihre Backup-Codes wurden an anderer Stelle geändert, zum Beispiel in einem anderen Tab. Jetzt wird der aktuelle Stand angezeigt.',
+    alreadyEnabled: 'Sie haben bereits Backup-Codes. Jetzt wird der aktuelle Stand angezeigt.',
+    notEnabledAnymore: 'Sie haben keine Backup-Codes mehr. Jetzt wird der aktuelle Stand angezeigt.',
+    added: 'Backup-Codes sind aktiv. Ihre anderen Sitzungen wurden beendet.',
+    regenerated: 'Sie haben neue Backup-Codes; die alten funktionieren nicht mehr. Ihre anderen Sitzungen wurden beendet.',
+    removed: 'Ihre Backup-Codes wurden entfernt. Ihre anderen Sitzungen wurden beendet.',
+  },
+
+  codesDialog: {
+    title: 'Ihre Backup-Codes',
+    meta: (username, tenant, created) => `Für ${username} (${tenant}), erstellt am ${created}`,
+    onceEach: 'Jeder Code kann nur einmal verwendet werden.',
+    shownOnce:
+      'Diese Codes werden nur dieses eine Mal angezeigt. Laden Sie sie herunter, kopieren oder drucken Sie sie, und bewahren Sie sie an einem sicheren Ort auf.',
+    listLabel: 'Backup-Codes',
+    download: 'Codes herunterladen',
+    copy: 'Codes kopieren',
+    print: 'Drucken',
+    copied: 'Kopiert',
+    copyFailed: 'Die Codes konnten nicht kopiert werden. Verwenden Sie stattdessen „Codes herunterladen“ oder „Drucken“.',
+    downloaded: 'Download gestartet',
+    confirmSaved: 'Ich habe diese Codes gespeichert',
+    close: 'Schließen',
+    confirmFirst: 'Bestätigen Sie, dass Sie diese Codes gespeichert haben, bevor Sie dieses Fenster schließen.',
+  },
+
+  codesFile: {
+    namePrefix: 'backup-codes',
+    title: 'Backup-Codes',
+    organisation: 'Organisation',
+    user: 'Benutzer',
+    created: 'Erstellt',
+    advice: 'Jeder Code kann nur einmal verwendet werden. Bewahren Sie diese Datei an einem sicheren Ort auf.',
+  },
+
+  regenerateDialog: {
+    title: 'Backup-Codes neu generieren?',
+    body: 'Ihre aktuellen Backup-Codes funktionieren sofort nicht mehr, und ein neuer Satz Codes wird einmalig angezeigt. Ihre anderen Sitzungen werden beendet.',
+    confirm: 'Neu generieren',
+    cancel: 'Abbrechen',
+  },
+
+  removeDialog: {
+    title: 'Backup-Codes entfernen?',
+    body: 'Ihre Backup-Codes funktionieren sofort nicht mehr. Ihre anderen Sitzungen werden beendet.',
+    confirm: 'Entfernen',
+    cancel: 'Abbrechen',
+  },
+
+  reauthDialog: {
+    title: 'Bestätigen Sie Ihr Passwort, um fortzufahren',
+    body: 'Geben Sie zu Ihrer Sicherheit Ihr Passwort erneut ein, bevor Sie Ihre Backup-Codes oder Sitzungen ändern.',
+    password: 'Passwort',
+    confirm: 'Bestätigen',
+    cancel: 'Abbrechen',
+    wrongPassword: 'Das Passwort ist falsch.',
+    passwordRequired: 'Geben Sie Ihr Passwort ein.',
+  },
+
+  sessions: {
+    heading: 'Sitzungen',
+    description: 'Geräte und Browser, auf denen Sie angemeldet sind.',
+    loading: 'Sitzungen werden geladen…',
+    loadFailed: 'Ihre Sitzungen konnten nicht geladen werden.',
+    empty: 'Keine offenen Sitzungen.',
+    listLabel: 'Offene Sitzungen',
+    thisDevice: 'Dieses Gerät',
+    ip: 'IP-Adresse',
+    created: 'Angemeldet',
+    lastSeen: 'Zuletzt aktiv',
+    end: 'Sitzung beenden',
+    endWhich: (browser, ip, lastSeen) =>
+      lastSeen ? ` (${browser}, ${ip}, zuletzt aktiv ${lastSeen})` : ` (${browser}, ${ip})`,
+    ended: 'Die Sitzung wurde beendet.',
+    refresh: 'Sitzungen aktualisieren',
+  },
+
+  userAgent: {
+    unknownBrowser: 'Unbekannter Browser',
+    on: (browser, os) => `${browser} unter ${os}`,
+  },
+
+  dates: {
+    unknown: 'Unbekannt',
+    justNow: 'gerade eben',
+    relativeWithAbsolute: (relative, absolute) => `${relative} (${absolute})`,
+  },
+};

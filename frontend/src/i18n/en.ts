@@ -1,0 +1,252 @@
+// English: the source catalogue. Its shape is the Catalogue type that every other
+// language must fill completely (catalogue.ts); functions stand for sentences with
+// parameters, and choose their plural forms through Intl (grammar.ts).
+// Accessible names here are also the browser tests' hooks: change them with the tests.
+
+import type { ErrorCode } from '../api.js';
+import { grammar } from './grammar.js';
+
+const { num, count } = grammar('en');
+
+export const en = {
+  app: {
+    /** Beside the tenant's name in the header. */
+    product: 'Account',
+    skipToContent: 'Skip to content',
+    loading: 'Loading…',
+    retry: 'Try again',
+    /** The label of the header's language picker. */
+    language: 'Language',
+    noTenantTitle: 'Address not recognised',
+    noTenantBody:
+      'This page must be opened from your organisation’s sign-in link, which looks like /t/your-organisation/.',
+    unknownTenantTitle: 'This page does not exist',
+    unknownTenantBody:
+      'There is no sign-in page at this address. Check the link you were given, or ask your administrator for the right one.',
+    checkFailed: 'This page could not be loaded',
+    notFoundTitle: 'Page not found',
+    notFoundBody: 'There is nothing at this address.',
+    notFoundLink: 'Go to your account',
+    /** After the page's own title in the browser tab: "Sign in · Demo Inc. account". */
+    titleSuffix: (tenant: string) => `${tenant} account`,
+  },
+
+  signIn: {
+    title: 'Sign in',
+    intro: (tenant: string) => `Sign in to your ${tenant} account.`,
+    username: 'Username',
+    password: 'Password',
+    submit: 'Sign in',
+    usernameRequired: 'Enter your username and password.',
+    /** 429 locked at the password step: too many wrong passwords; it never lasts for good. */
+    passwordLocked: 'Sign-in is paused after too many wrong passwords. Try again in a few minutes.',
+    passwordLockedFor: (wait: string) => `Sign-in is paused after too many wrong passwords. Try again in ${wait}.`,
+    mfaTitle: 'Two-step verification',
+    totpIntro: 'Enter the 6-digit code from your authenticator app.',
+    totpLabel: 'Authentication code',
+    totpHint: '6 digits, no spaces needed.',
+    totpInvalidFormat: 'Enter the 6-digit code from your authenticator app.',
+    backupIntro: 'Enter one of your backup codes. Each code works only once.',
+    backupLabel: 'Backup code',
+    backupHint: 'For example ABCD-EFGH-JKLM-NPQR. Dashes, spaces and letter case do not matter.',
+    backupInvalidFormat: 'Enter a backup code: letters and digits, with or without dashes.',
+    useBackupCode: 'Use a backup code instead',
+    useTotp: 'Use your authenticator app instead',
+    verify: 'Verify',
+    startOver: 'Start over',
+    invalidTotp: 'That code is not correct. Check your authenticator app and try again.',
+    invalidBackupCode: 'That backup code is not correct or has already been used.',
+    flowExpired:
+      'Your sign-in expired or had too many wrong codes. Enter your username and password again.',
+    sessionEnded: 'Your session ended. Sign in again.',
+    signedOut: 'You are signed out.',
+  },
+
+  errors: {
+    network: 'Cannot reach the server. Check your connection and try again.',
+    badResponse: 'The server sent an unexpected answer. Try again in a moment.',
+    generic: 'Something went wrong. Try again.',
+    lockedFor: (wait: string) => `Your account is locked after too many wrong attempts. Try again in ${wait}.`,
+    unavailableFor: (wait: string) => `The service is busy. Try again in ${wait}.`,
+    rateLimited: 'Too many requests. Try again in a moment.',
+    rateLimitedFor: (wait: string) => `Too many requests. Try again in ${wait}.`,
+    /** A sentence for every code of the contract; the views may say more in their place. */
+    byCode: {
+      invalid_request: 'The server did not accept what was sent. Check your entries and try again.',
+      invalid_json: 'The server could not read the request. Reload the page and try again.',
+      invalid_credentials: 'The username or password is not correct.',
+      invalid_code: 'That code is not correct.',
+      flow_expired:
+        'Your sign-in expired or had too many wrong codes. Enter your username and password again.',
+      unauthenticated: 'Your session ended. Sign in again.',
+      csrf: 'This action is not allowed. Reload the page and try again.',
+      forbidden: 'Access was refused. Reload the page and try again.',
+      reauthentication_required: 'Confirm your password to continue.',
+      unknown_tenant: 'There is no sign-in page at this address.',
+      not_enabled: 'You have no backup codes.',
+      session_not_found: 'That session has already ended.',
+      method_not_allowed: 'The server does not accept this request. Reload the page and try again.',
+      already_enabled: 'You already have backup codes.',
+      generation_mismatch:
+        'Your backup codes were changed somewhere else. Reload the page to see the latest status.',
+      payload_too_large: 'What you entered is too long.',
+      unsupported_media_type: 'The server could not read the request. Reload the page and try again.',
+      locked:
+        'Your account is locked after too many wrong attempts. Try again later, or ask your administrator to unlock it.',
+      internal: 'Something went wrong on the server. Try again in a moment.',
+      unavailable: 'The service is busy. Try again in a moment.',
+    } satisfies Record<ErrorCode, string>,
+  },
+
+  header: {
+    signedInAs: 'Signed in as',
+    signOut: 'Sign out',
+  },
+
+  account: {
+    title: 'Recovery Options',
+    breadcrumbLabel: 'Breadcrumb',
+    crumbSecurity: 'Security',
+    crumbAdditional: 'Additional Authentication',
+    crumbRecovery: 'Recovery Options',
+    intro:
+      'Recovery options let you sign in when you cannot get a code from your authenticator app.',
+    loadFailed: 'Your account could not be loaded.',
+  },
+
+  backupNotice: {
+    remaining: (n: number) =>
+      n === 0
+        ? 'You signed in with a backup code. You have no backup codes left.'
+        : count(n, {
+            one: 'You signed in with a backup code. You have # backup code left.',
+            other: 'You signed in with a backup code. You have # backup codes left.',
+          }),
+    regenerateAdvice: 'Regenerate your backup codes now so that you do not run out.',
+    regenerateNow: 'Regenerate codes now',
+    dismiss: 'Dismiss',
+  },
+
+  codes: {
+    heading: 'Backup codes',
+    description:
+      'One-time codes to sign in with when you cannot use your authenticator app. Keep them somewhere safe.',
+    sessionsNote: 'Adding, regenerating or removing backup codes signs you out of your other sessions.',
+    loading: 'Loading backup codes…',
+    loadFailed: 'The status of your backup codes could not be loaded.',
+    notEnabled: 'You have no backup codes.',
+    add: 'Add backup codes',
+    regenerate: 'Regenerate backup codes',
+    remove: 'Remove backup codes',
+    enabledBadge: 'On',
+    disabledBadge: 'Off',
+    left: (n: number, total: number) => `${num(n)} of ${num(total)} codes left`,
+    fewLeft: (n: number) =>
+      n === 0
+        ? 'You have used all your backup codes. Regenerate them to get a new set.'
+        : count(n, {
+            one: 'Only # code left. Regenerate them to get a new set.',
+            other: 'Only # codes left. Regenerate them to get a new set.',
+          }),
+    created: 'Created',
+    lastUsed: 'Last used',
+    neverUsed: 'Never',
+    usageHeading: 'Recent use',
+    usageCaption: 'Sign-ins with a backup code',
+    usageEmpty: 'No backup code has been used yet.',
+    usageIp: 'IP address',
+    generationMismatch:
+      'Your backup codes were changed somewhere else, for example in another tab. The latest status is shown now.',
+    alreadyEnabled: 'You already have backup codes. The latest status is shown now.',
+    notEnabledAnymore: 'You no longer have backup codes. The latest status is shown now.',
+    added: 'Backup codes are on. Any other sessions of yours were signed out.',
+    regenerated: 'You have new backup codes; the old ones no longer work. Any other sessions of yours were signed out.',
+    removed: 'Your backup codes were removed. Any other sessions of yours were signed out.',
+  },
+
+  codesDialog: {
+    title: 'Your backup codes',
+    /** No full stop at the end: a tenant's name may end in one ("Demo Inc."). */
+    meta: (username: string, tenant: string, created: string) => `For ${username} (${tenant}), created ${created}`,
+    onceEach: 'Each code can be used only once.',
+    shownOnce:
+      'These codes are shown only this once. Download, copy or print them and keep them somewhere safe.',
+    listLabel: 'Backup codes',
+    download: 'Download Codes',
+    copy: 'Copy Codes',
+    print: 'Print',
+    copied: 'Copied',
+    copyFailed: 'The codes could not be copied. Use Download Codes or Print instead.',
+    downloaded: 'Download started',
+    confirmSaved: 'I have saved these codes',
+    close: 'Close',
+    confirmFirst: 'Confirm that you have saved these codes before closing this window.',
+  },
+
+  /** The downloaded codes file. */
+  codesFile: {
+    /** The start of the file's name; letters, digits and dashes only. */
+    namePrefix: 'backup-codes',
+    title: 'Backup codes',
+    organisation: 'Organisation',
+    user: 'User',
+    created: 'Created',
+    advice: 'Each code can be used only once. Keep this file somewhere safe.',
+  },
+
+  regenerateDialog: {
+    title: 'Regenerate backup codes?',
+    body: 'Your current backup codes stop working at once and a new set of codes is shown once. You will be signed out of your other sessions.',
+    confirm: 'Regenerate',
+    cancel: 'Cancel',
+  },
+
+  removeDialog: {
+    title: 'Remove backup codes?',
+    body: 'Your backup codes stop working at once. You will be signed out of your other sessions.',
+    confirm: 'Remove',
+    cancel: 'Cancel',
+  },
+
+  reauthDialog: {
+    title: 'Confirm your password to continue',
+    body: 'For your security, enter your password again before changing your backup codes or sessions.',
+    password: 'Password',
+    confirm: 'Confirm',
+    cancel: 'Cancel',
+    wrongPassword: 'That password is not correct.',
+    passwordRequired: 'Enter your password.',
+  },
+
+  sessions: {
+    heading: 'Sessions',
+    description: 'Devices and browsers where you are signed in.',
+    loading: 'Loading sessions…',
+    loadFailed: 'Your sessions could not be loaded.',
+    empty: 'No open sessions.',
+    listLabel: 'Open sessions',
+    thisDevice: 'This device',
+    ip: 'IP address',
+    created: 'Signed in',
+    lastSeen: 'Last seen',
+    end: 'End session',
+    /** Read after "End session" by screen readers, to say which one. */
+    endWhich: (browser: string, ip: string, lastSeen: string | null) =>
+      lastSeen ? ` (${browser}, ${ip}, last seen ${lastSeen})` : ` (${browser}, ${ip})`,
+    ended: 'The session was ended.',
+    refresh: 'Refresh sessions',
+  },
+
+  userAgent: {
+    unknownBrowser: 'Unknown browser',
+    on: (browser: string, os: string) => `${browser} on ${os}`,
+  },
+
+  dates: {
+    unknown: 'Unknown',
+    /** Less than a minute ago. */
+    justNow: 'just now',
+    /** "2 days ago (12 Mar 2025, 10:04)". */
+    relativeWithAbsolute: (relative: string, absolute: string) => `${relative} (${absolute})`,
+  },
+};

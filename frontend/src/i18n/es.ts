@@ -1,0 +1,250 @@
+// Español (trato de usted). Términos fijos: «códigos de respaldo», «aplicación de
+// autenticación», «sesión»; «volver a generar» para regenerate, «finalizar sesión»
+// para una sesión de otro dispositivo (distinto de «cerrar sesión», sign out).
+
+import type { Catalogue } from './catalogue.js';
+import { grammar } from './grammar.js';
+
+const { num, count } = grammar('es');
+
+export const es: Catalogue = {
+  app: {
+    product: 'Cuenta',
+    skipToContent: 'Saltar al contenido',
+    loading: 'Cargando…',
+    retry: 'Volver a intentarlo',
+    language: 'Idioma',
+    noTenantTitle: 'Dirección no reconocida',
+    noTenantBody:
+      'Abra esta página desde el enlace de inicio de sesión de su organización, que tiene la forma /t/su-organizacion/.',
+    unknownTenantTitle: 'Esta página no existe',
+    unknownTenantBody:
+      'En esta dirección no hay ninguna página de inicio de sesión. Compruebe el enlace que recibió o pida el correcto a su administrador.',
+    checkFailed: 'No se ha podido cargar esta página',
+    notFoundTitle: 'Página no encontrada',
+    notFoundBody: 'No hay nada en esta dirección.',
+    notFoundLink: 'Ir a su cuenta',
+    titleSuffix: (tenant) => `Cuenta de ${tenant}`,
+  },
+
+  signIn: {
+    title: 'Iniciar sesión',
+    intro: (tenant) => `Inicie sesión en su cuenta de ${tenant} para continuar.`,
+    username: 'Nombre de usuario',
+    password: 'Contraseña',
+    submit: 'Iniciar sesión',
+    usernameRequired: 'Introduzca su nombre de usuario y su contraseña.',
+    passwordLocked:
+      'El inicio de sesión está en pausa tras demasiadas contraseñas incorrectas. Vuelva a intentarlo dentro de unos minutos.',
+    passwordLockedFor: (wait) =>
+      `El inicio de sesión está en pausa tras demasiadas contraseñas incorrectas. Vuelva a intentarlo dentro de ${wait}.`,
+    mfaTitle: 'Verificación en dos pasos',
+    totpIntro: 'Introduzca el código de 6 dígitos de su aplicación de autenticación.',
+    totpLabel: 'Código de verificación',
+    totpHint: '6 dígitos; no hace falta escribir espacios.',
+    totpInvalidFormat: 'Introduzca el código de 6 dígitos de su aplicación de autenticación.',
+    backupIntro: 'Introduzca uno de sus códigos de respaldo. Cada código solo sirve una vez.',
+    backupLabel: 'Código de respaldo',
+    backupHint:
+      'Por ejemplo, ABCD-EFGH-JKLM-NPQR. Da igual si escribe guiones, espacios, mayúsculas o minúsculas.',
+    backupInvalidFormat: 'Introduzca un código de respaldo: letras y dígitos, con o sin guiones.',
+    useBackupCode: 'Usar un código de respaldo',
+    useTotp: 'Usar la aplicación de autenticación',
+    verify: 'Verificar',
+    startOver: 'Volver a empezar',
+    invalidTotp: 'El código no es correcto. Compruebe su aplicación de autenticación y vuelva a intentarlo.',
+    invalidBackupCode: 'El código de respaldo no es correcto o ya se ha usado.',
+    flowExpired:
+      'El inicio de sesión ha caducado o se han introducido demasiados códigos incorrectos. Introduzca de nuevo su nombre de usuario y su contraseña.',
+    sessionEnded: 'Su sesión ha finalizado. Vuelva a iniciar sesión.',
+    signedOut: 'Ha cerrado la sesión.',
+  },
+
+  errors: {
+    network: 'No se puede conectar con el servidor. Compruebe su conexión y vuelva a intentarlo.',
+    badResponse: 'El servidor ha enviado una respuesta inesperada. Vuelva a intentarlo en unos instantes.',
+    generic: 'Algo ha fallado. Vuelva a intentarlo.',
+    lockedFor: (wait) =>
+      `Su cuenta se ha bloqueado tras demasiados intentos fallidos. Vuelva a intentarlo dentro de ${wait}.`,
+    unavailableFor: (wait) =>
+      `El servicio está sobrecargado en este momento. Vuelva a intentarlo dentro de ${wait}.`,
+    rateLimited: 'Demasiadas solicitudes. Vuelva a intentarlo en unos instantes.',
+    rateLimitedFor: (wait) => `Demasiadas solicitudes. Vuelva a intentarlo dentro de ${wait}.`,
+    byCode: {
+      invalid_request:
+        'El servidor no ha aceptado los datos enviados. Revise lo que ha introducido y vuelva a intentarlo.',
+      invalid_json: 'El servidor no ha podido leer la solicitud. Vuelva a cargar la página e inténtelo de nuevo.',
+      invalid_credentials: 'El nombre de usuario o la contraseña no son correctos.',
+      invalid_code: 'El código no es correcto.',
+      flow_expired:
+        'El inicio de sesión ha caducado o se han introducido demasiados códigos incorrectos. Introduzca de nuevo su nombre de usuario y su contraseña.',
+      unauthenticated: 'Su sesión ha finalizado. Vuelva a iniciar sesión.',
+      csrf: 'Esta acción no está permitida. Vuelva a cargar la página e inténtelo de nuevo.',
+      forbidden: 'Se ha denegado el acceso. Vuelva a cargar la página e inténtelo de nuevo.',
+      reauthentication_required: 'Confirme su contraseña para continuar.',
+      unknown_tenant: 'En esta dirección no hay ninguna página de inicio de sesión.',
+      not_enabled: 'No tiene códigos de respaldo.',
+      session_not_found: 'Esa sesión ya ha finalizado.',
+      method_not_allowed: 'El servidor no acepta esta solicitud. Vuelva a cargar la página e inténtelo de nuevo.',
+      already_enabled: 'Ya tiene códigos de respaldo.',
+      generation_mismatch:
+        'Sus códigos de respaldo se han cambiado en otro lugar. Vuelva a cargar la página para ver el estado actual.',
+      payload_too_large: 'Lo que ha introducido es demasiado largo.',
+      unsupported_media_type:
+        'El servidor no ha podido leer la solicitud. Vuelva a cargar la página e inténtelo de nuevo.',
+      locked:
+        'Su cuenta se ha bloqueado tras demasiados intentos fallidos. Vuelva a intentarlo más tarde o pida a su administrador que la desbloquee.',
+      internal: 'Se ha producido un error en el servidor. Vuelva a intentarlo en unos instantes.',
+      unavailable: 'El servicio está sobrecargado en este momento. Vuelva a intentarlo en unos instantes.',
+    },
+  },
+
+  header: {
+    signedInAs: 'Sesión iniciada como',
+    signOut: 'Cerrar sesión',
+  },
+
+  account: {
+    title: 'Opciones de recuperación',
+    breadcrumbLabel: 'Ruta de navegación',
+    crumbSecurity: 'Seguridad',
+    crumbAdditional: 'Autenticación adicional',
+    crumbRecovery: 'Opciones de recuperación',
+    intro:
+      'Las opciones de recuperación le permiten iniciar sesión cuando no puede obtener un código de su aplicación de autenticación.',
+    loadFailed: 'No se ha podido cargar su cuenta.',
+  },
+
+  backupNotice: {
+    remaining: (n) =>
+      n === 0
+        ? 'Ha iniciado sesión con un código de respaldo. Ya no le quedan códigos de respaldo.'
+        : count(n, {
+            one: 'Ha iniciado sesión con un código de respaldo. Le queda # código de respaldo.',
+            other: 'Ha iniciado sesión con un código de respaldo. Le quedan # códigos de respaldo.',
+          }),
+    regenerateAdvice: 'Vuelva a generar sus códigos de respaldo ahora para no quedarse sin ellos.',
+    regenerateNow: 'Volver a generar ahora',
+    dismiss: 'Descartar',
+  },
+
+  codes: {
+    heading: 'Códigos de respaldo',
+    description:
+      'Códigos de un solo uso para iniciar sesión cuando no pueda usar su aplicación de autenticación. Guárdelos en un lugar seguro.',
+    sessionsNote:
+      'Al añadir, volver a generar o eliminar los códigos de respaldo, se cierran sus demás sesiones.',
+    loading: 'Cargando los códigos de respaldo…',
+    loadFailed: 'No se ha podido cargar el estado de sus códigos de respaldo.',
+    notEnabled: 'No tiene códigos de respaldo.',
+    add: 'Añadir códigos de respaldo',
+    regenerate: 'Volver a generar los códigos de respaldo',
+    remove: 'Eliminar los códigos de respaldo',
+    enabledBadge: 'Activados',
+    disabledBadge: 'Desactivados',
+    left: (n, total) =>
+      count(n, { one: `Queda # de ${num(total)} códigos`, other: `Quedan # de ${num(total)} códigos` }),
+    fewLeft: (n) =>
+      n === 0
+        ? 'Ha usado todos sus códigos de respaldo. Vuelva a generarlos para obtener un conjunto nuevo.'
+        : count(n, {
+            one: 'Solo le queda # código. Vuelva a generar los códigos para obtener un conjunto nuevo.',
+            other: 'Solo le quedan # códigos. Vuelva a generar los códigos para obtener un conjunto nuevo.',
+          }),
+    created: 'Creados',
+    lastUsed: 'Último uso',
+    neverUsed: 'Nunca',
+    usageHeading: 'Uso reciente',
+    usageCaption: 'Inicios de sesión con un código de respaldo',
+    usageEmpty: 'Todavía no se ha usado ningún código de respaldo.',
+    usageIp: 'Dirección IP',
+    generationMismatch:
+      'Sus códigos de respaldo se han cambiado en otro lugar, por ejemplo, en otra pestaña. Ahora se muestra el estado actual.',
+    alreadyEnabled: 'Ya tiene códigos de respaldo. Ahora se muestra el estado actual.',
+    notEnabledAnymore: 'Ya no tiene códigos de respaldo. Ahora se muestra el estado actual.',
+    added: 'Los códigos de respaldo están activados. Se han cerrado sus demás sesiones.',
+    regenerated:
+      'Tiene códigos de respaldo nuevos; los anteriores ya no funcionan. Se han cerrado sus demás sesiones.',
+    removed: 'Se han eliminado sus códigos de respaldo. Se han cerrado sus demás sesiones.',
+  },
+
+  codesDialog: {
+    title: 'Sus códigos de respaldo',
+    meta: (username, tenant, created) => `Para ${username} (${tenant}), creados el ${created}`,
+    onceEach: 'Cada código solo se puede usar una vez.',
+    shownOnce:
+      'Estos códigos solo se muestran esta vez. Descárguelos, cópielos o imprímalos y guárdelos en un lugar seguro.',
+    listLabel: 'Códigos de respaldo',
+    download: 'Descargar códigos',
+    copy: 'Copiar códigos',
+    print: 'Imprimir',
+    copied: 'Copiados',
+    copyFailed: 'No se han podido copiar los códigos. Use «Descargar códigos» o «Imprimir».',
+    downloaded: 'Descarga iniciada',
+    confirmSaved: 'He guardado estos códigos',
+    close: 'Cerrar',
+    confirmFirst: 'Confirme que ha guardado estos códigos antes de cerrar esta ventana.',
+  },
+
+  codesFile: {
+    namePrefix: 'codigos-de-respaldo',
+    title: 'Códigos de respaldo',
+    organisation: 'Organización',
+    user: 'Usuario',
+    created: 'Creados',
+    advice: 'Cada código solo se puede usar una vez. Guarde este archivo en un lugar seguro.',
+  },
+
+  regenerateDialog: {
+    title: '¿Volver a generar los códigos de respaldo?',
+    body: 'Sus códigos de respaldo actuales dejarán de funcionar de inmediato y se mostrará, una sola vez, un conjunto nuevo. Se cerrarán sus demás sesiones.',
+    confirm: 'Volver a generar',
+    cancel: 'Cancelar',
+  },
+
+  removeDialog: {
+    title: '¿Eliminar los códigos de respaldo?',
+    body: 'Sus códigos de respaldo dejarán de funcionar de inmediato. Se cerrarán sus demás sesiones.',
+    confirm: 'Eliminar',
+    cancel: 'Cancelar',
+  },
+
+  reauthDialog: {
+    title: 'Confirme su contraseña para continuar',
+    body: 'Por su seguridad, vuelva a introducir su contraseña antes de cambiar sus códigos de respaldo o sus sesiones.',
+    password: 'Contraseña',
+    confirm: 'Confirmar',
+    cancel: 'Cancelar',
+    wrongPassword: 'La contraseña no es correcta.',
+    passwordRequired: 'Introduzca su contraseña.',
+  },
+
+  sessions: {
+    heading: 'Sesiones',
+    description: 'Dispositivos y navegadores en los que ha iniciado sesión.',
+    loading: 'Cargando las sesiones…',
+    loadFailed: 'No se han podido cargar sus sesiones.',
+    empty: 'No hay sesiones abiertas.',
+    listLabel: 'Sesiones abiertas',
+    thisDevice: 'Este dispositivo',
+    ip: 'Dirección IP',
+    created: 'Inicio de sesión',
+    lastSeen: 'Última actividad',
+    end: 'Finalizar sesión',
+    endWhich: (browser, ip, lastSeen) =>
+      lastSeen ? ` (${browser}, ${ip}, última actividad ${lastSeen})` : ` (${browser}, ${ip})`,
+    ended: 'Se ha finalizado la sesión.',
+    refresh: 'Actualizar las sesiones',
+  },
+
+  userAgent: {
+    unknownBrowser: 'Navegador desconocido',
+    on: (browser, os) => `${browser} en ${os}`,
+  },
+
+  dates: {
+    unknown: 'No disponible',
+    justNow: 'hace un momento',
+    relativeWithAbsolute: (relative, absolute) => `${relative} (${absolute})`,
+  },
+};
