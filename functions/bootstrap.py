@@ -10,17 +10,25 @@ from dataclasses import dataclass
 
 from . import crypto
 from .core.account import Account
+from .core.authorization import Authorization, ProviderParts
 from .core.backup_codes import BackupCodeService
-from .core.ports import Clock, Hasher
+from .core.clients import ClientRegistry
+from .core.logout import Logout
+from .core.ports import Clock, Hasher, JwtSigner
 from .core.purge import PurgeService
 from .core.sessions import SessionLimits, Sessions, Tokens
 from .core.signin import LoginFlows, SecondFactors, SignIn, SignInParts
 from .core.tenants import TenantDirectory
+from .core.tokens import TokenEndpoint
+from .delivery import HttpLogoutDelivery
 from .operator import Operator
 from .settings import Settings
+from .signing import KmsJwtSigner, kms_client
 from .store.models import UserModel, bind_models
 from .store.repositories import (
+    DynamoClientRepository,
     DynamoCodeSetRepository,
+    DynamoGrantStore,
     DynamoPasswordAttemptRepository,
     DynamoSessionRepository,
     DynamoSignInStore,
@@ -28,6 +36,8 @@ from .store.repositories import (
     DynamoUserRepository,
 )
 from .store.secrets import read_lookup_key
+
+TOKENS = Tokens(crypto.new_token, crypto.token_hash, crypto.new_id)
 
 
 class SystemClock:
@@ -45,6 +55,8 @@ class Repositories:
     code_sets: DynamoCodeSetRepository
     sessions: DynamoSessionRepository
     signin: DynamoSignInStore
+    clients: DynamoClientRepository
+    grants: DynamoGrantStore
 
 
 # The sign-in step reads the user and the code set at once: two requests in flight
@@ -61,7 +73,8 @@ def build_repositories(settings: Settings) -> Repositories:
     return Repositories(DynamoTenantRepository(), DynamoUserRepository(),
                         DynamoPasswordAttemptRepository(), code_sets,
                         DynamoSessionRepository(connection),
-                        DynamoSignInStore(connection, code_sets, _PARALLEL))
+                        DynamoSignInStore(connection, code_sets, _PARALLEL),
+                        DynamoClientRepository(), DynamoGrantStore(connection))
 
 
 def lookup_keys(settings: Settings, key: bytes | None = None) -> crypto.KeyRing:
@@ -83,6 +96,9 @@ class Services:
     account: Account
     backup_codes: BackupCodeService
     purges: PurgeService
+    authorization: Authorization
+    tokens: TokenEndpoint
+    logout: Logout
 
 
 def build_services(settings: Settings, lookup_key: bytes | None = None,
@@ -92,7 +108,7 @@ def build_services(settings: Settings, lookup_key: bytes | None = None,
     keys = lookup_keys(settings, lookup_key)
     clock = clock or SystemClock()
     hasher = hasher or crypto.Argon2Hasher(settings.argon2)
-    tokens = Tokens(crypto.new_token, crypto.token_hash, crypto.new_id)
+    tokens = TOKENS
     limits = SessionLimits(lifetime_seconds=settings.session_lifetime_seconds,
                            idle_seconds=settings.session_idle_seconds,
                            flow_seconds=settings.login_flow_seconds,
@@ -106,9 +122,19 @@ def build_services(settings: Settings, lookup_key: bytes | None = None,
         flows=LoginFlows(crypto.TokenSigner(keys), crypto.new_id, clock, limits),
         factors=SecondFactors(stores.code_sets, backup_codes, crypto.Totp(), crypto.new_id),
         hasher=hasher, sessions=sessions, clock=clock, new_id=crypto.new_id))
+    provider = ProviderParts(stores.clients, stores.grants, stores.users, tokens, clock)
+    signer = _jwt_signer(settings)
     return Services(settings=settings, tenants=tenants, signin=signin, sessions=sessions,
                     account=Account(stores.users, stores.code_sets), backup_codes=backup_codes,
-                    purges=PurgeService(tenants, stores.sessions))
+                    purges=PurgeService(tenants, stores.sessions),
+                    authorization=Authorization(provider),
+                    tokens=TokenEndpoint(provider, signer),
+                    logout=Logout(provider, signer, stores.sessions, HttpLogoutDelivery()))
+
+
+def _jwt_signer(settings: Settings) -> JwtSigner:
+    return KmsJwtSigner(settings.signing_key_ids,
+                        kms_client(settings.region, settings.kms_endpoint))
 
 
 class LazyServices:
@@ -130,5 +156,7 @@ class LazyServices:
 def build_operator(settings: Settings, hasher: Hasher | None = None) -> Operator:
     """What the operator CLI and the local seed need: no lookup key, no sessions."""
     stores = build_repositories(settings)
+    clients = ClientRegistry(stores.clients, TOKENS, SystemClock(),
+                             allow_http_loopback=settings.allow_http_loopback)
     return Operator(stores.tenants, stores.users,
-                    hasher or crypto.Argon2Hasher(settings.argon2))
+                    hasher or crypto.Argon2Hasher(settings.argon2), clients)

@@ -1,4 +1,4 @@
-"""backup-codes-admin: the operator's tool for tenants and users.
+"""backup-codes-admin: the operator's tool for tenants, users and their applications.
 
 Targets, in order: --endpoint URL; DYNAMODB_ENDPOINT from the environment; the
 local stack when one is running (`make run` writes where it listens); else AWS
@@ -12,6 +12,7 @@ import getpass
 import json
 import os
 import sys
+from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
@@ -20,6 +21,7 @@ from pynamodb.exceptions import PynamoDBException
 
 from .bootstrap import build_operator
 from .core.errors import DomainError
+from .core.grants import Client
 from .core.policy import TenantPolicy
 from .local.discovery import find_local_stack
 from .operator import Operator
@@ -38,7 +40,9 @@ def _settings(args: argparse.Namespace) -> Settings:
             os.environ.setdefault("AWS_SECRET_ACCESS_KEY", "local")
     if endpoint:
         print(f"Using the endpoint {endpoint}", file=sys.stderr)
-        settings = replace(settings, dynamodb_endpoint=endpoint, ssm_endpoint=endpoint)
+        # A local stack: its demo applications live on http://localhost.
+        settings = replace(settings, dynamodb_endpoint=endpoint, ssm_endpoint=endpoint,
+                           allow_http_loopback=True)
     return settings
 
 
@@ -77,29 +81,106 @@ def _on_off(value: str) -> bool:
     return value == "on"
 
 
-def _run(operator: Operator, args: argparse.Namespace) -> None:
-    if args.command == "create-tenant":
-        policy = operator.create_tenant(args.tenant, args.name, **_policy_args(args))
-        print(json.dumps({"tenant": args.tenant, "policy": policy.to_dict()}))
-    elif args.command == "set-policy":
-        policy = operator.set_policy(args.tenant, **_policy_args(args))
-        print(json.dumps({"tenant": args.tenant, "policy": policy.to_dict()}))
-    elif args.command == "list-tenants":
-        for tenant, policy in operator.list_tenants():
-            print(json.dumps({"tenant": tenant.tenant_id, "name": tenant.display_name,
-                              "policy": policy.to_dict()}))
-    elif args.command == "create-user":
-        uri = operator.create_user(args.tenant, args.username, _password(args), totp=args.totp)
-        print(f"Created {args.tenant}/{args.username}.")
-        if uri:
-            print("Add this to the user's authenticator app (shown once):")
-            print(uri)
-    elif args.command == "list-users":
-        for user in operator.list_users(args.tenant):
-            print(json.dumps({"username": user.username, "totp": user.totp_enabled}))
-    elif args.command == "unlock-user":
-        operator.unlock_user(args.tenant, args.username)
-        print(f"Unlocked the second factor of {args.tenant}/{args.username}.")
+def _print(value: Any) -> None:
+    print(json.dumps(value))
+
+
+def _create_tenant(operator: Operator, args: argparse.Namespace) -> None:
+    policy = operator.create_tenant(args.tenant, args.name, **_policy_args(args))
+    _print({"tenant": args.tenant, "policy": policy.to_dict()})
+
+
+def _set_policy(operator: Operator, args: argparse.Namespace) -> None:
+    policy = operator.set_policy(args.tenant, **_policy_args(args))
+    _print({"tenant": args.tenant, "policy": policy.to_dict()})
+
+
+def _list_tenants(operator: Operator, args: argparse.Namespace) -> None:
+    for tenant, policy in operator.list_tenants():
+        _print({"tenant": tenant.tenant_id, "name": tenant.display_name,
+                "policy": policy.to_dict()})
+
+
+def _create_user(operator: Operator, args: argparse.Namespace) -> None:
+    uri = operator.create_user(args.tenant, args.username, _password(args), totp=args.totp)
+    print(f"Created {args.tenant}/{args.username}.")
+    if uri:
+        print("Add this to the user's authenticator app (shown once):")
+        print(uri)
+
+
+def _list_users(operator: Operator, args: argparse.Namespace) -> None:
+    for user in operator.list_users(args.tenant):
+        _print({"username": user.username, "totp": user.totp_enabled})
+
+
+def _unlock_user(operator: Operator, args: argparse.Namespace) -> None:
+    operator.unlock_user(args.tenant, args.username)
+    print(f"Unlocked the second factor of {args.tenant}/{args.username}.")
+
+
+def _client_json(client: Client) -> dict[str, Any]:
+    return {"client_id": client.client_id, "name": client.name,
+            "type": "public" if client.public else "confidential",
+            "redirect_uris": list(client.redirect_uris),
+            "post_logout_redirect_uris": list(client.post_logout_redirect_uris),
+            "backchannel_logout_uri": client.backchannel_logout_uri,
+            "scopes": list(client.scopes)}
+
+
+def _create_client(operator: Operator, args: argparse.Namespace) -> None:
+    client, secret = operator.create_client(
+        args.tenant, args.name, tuple(args.redirect_uri or ()), public=args.public,
+        post_logout_redirect_uris=tuple(args.post_logout_redirect_uri or ()),
+        backchannel_logout_uri=args.backchannel_logout_uri, admin=args.scope == "admin")
+    # The secret is shown this once; only its hash is kept.
+    _print({**_client_json(client), **({"client_secret": secret} if secret else {})})
+
+
+def _list_clients(operator: Operator, args: argparse.Namespace) -> None:
+    for client in operator.list_clients(args.tenant):
+        _print(_client_json(client))
+
+
+def _delete_client(operator: Operator, args: argparse.Namespace) -> None:
+    operator.delete_client(args.tenant, args.client_id)
+    _print({"deleted": args.client_id})
+
+
+def _rotate_client_secret(operator: Operator, args: argparse.Namespace) -> None:
+    secret = operator.rotate_client_secret(args.tenant, args.client_id)
+    _print({"client_id": args.client_id, "client_secret": secret})
+
+
+COMMANDS: dict[str, Callable[[Operator, argparse.Namespace], None]] = {
+    "create-tenant": _create_tenant, "set-policy": _set_policy, "list-tenants": _list_tenants,
+    "create-user": _create_user, "list-users": _list_users, "unlock-user": _unlock_user,
+    "create-client": _create_client, "list-clients": _list_clients,
+    "delete-client": _delete_client, "rotate-client-secret": _rotate_client_secret,
+}
+
+
+def _client_commands(commands: Any) -> None:
+    create = commands.add_parser("create-client", help="register an application (OpenID Connect)")
+    create.add_argument("tenant")
+    create.add_argument("name", help="shown to users on the sign-in page")
+    create.add_argument("--redirect-uri", action="append", metavar="URI",
+                        help="where users come back with a code (repeatable)")
+    create.add_argument("--public", action="store_true",
+                        help="a native app or a page: no secret, PKCE required")
+    create.add_argument("--post-logout-redirect-uri", action="append", metavar="URI",
+                        help="where the end-session endpoint may send users (repeatable)")
+    create.add_argument("--backchannel-logout-uri", metavar="URI",
+                        help="where logout tokens are posted when a session ends")
+    create.add_argument("--scope", choices=["admin"],
+                        help="admin: the client_credentials grant for the admin API")
+    list_clients = commands.add_parser("list-clients", help="list a tenant's applications")
+    list_clients.add_argument("tenant")
+    for name, text in (("delete-client", "remove an application"),
+                       ("rotate-client-secret", "replace a client's secret (shown once)")):
+        command = commands.add_parser(name, help=text)
+        command.add_argument("tenant")
+        command.add_argument("client_id")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -129,13 +210,14 @@ def _parser() -> argparse.ArgumentParser:
     unlock = commands.add_parser("unlock-user", help="clear a second-factor lockout")
     unlock.add_argument("tenant")
     unlock.add_argument("username")
+    _client_commands(commands)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
-        _run(build_operator(_settings(args)), args)
+        COMMANDS[args.command](build_operator(_settings(args)), args)
     except DomainError as error:
         print(f"error: {error.message}", file=sys.stderr)
         return 2

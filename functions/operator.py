@@ -5,7 +5,10 @@ from __future__ import annotations
 import time
 from typing import Any
 
+from . import crypto
+from .core.clients import ClientRegistry
 from .core.errors import InvalidRequest, NotFound
+from .core.grants import Client
 from .core.model import Tenant, User, UserSummary
 from .core.policy import TenantPolicy, validate_tenant_id, validate_username
 from .core.ports import Hasher, TenantRepository, UserRepository
@@ -17,10 +20,11 @@ MIN_PASSWORD_LENGTH = 12
 
 class Operator:
     def __init__(self, tenants: TenantRepository, users: UserRepository,
-                 hasher: Hasher) -> None:
+                 hasher: Hasher, clients: ClientRegistry) -> None:
         self._tenants = tenants
         self._users = users
         self._hasher = hasher
+        self._clients = clients
 
     def create_tenant(self, tenant_id: str, display_name: str | None = None,
                       **policy: Any) -> TenantPolicy:
@@ -52,7 +56,8 @@ class Operator:
         secret = totp_secret or (Totp.new_secret() if totp else None)
         self._users.create(User(tenant=tenant_id, username=username,
                                     password_hash=self._hasher.hash(password),
-                                    created_at=time.time(), totp_secret=secret))
+                                    created_at=time.time(), totp_secret=secret,
+                                    subject=crypto.new_id()))
         if secret is None:
             return None
         return Totp.provisioning_uri(secret, username, f"{ISSUER} ({tenant_id})")
@@ -63,6 +68,22 @@ class Operator:
 
     def unlock_user(self, tenant_id: str, username: str) -> None:
         self._users.reset_failures(validate_tenant_id(tenant_id), validate_username(username))
+
+    def create_client(self, tenant_id: str, name: str, redirect_uris: tuple[str, ...],
+                      **options: Any) -> tuple[Client, str | None]:
+        """Register an application; its secret (None for a public client), shown once."""
+        self._require_tenant(tenant_id)
+        return self._clients.create(tenant_id, name, redirect_uris, **options)
+
+    def list_clients(self, tenant_id: str) -> list[Client]:
+        self._require_tenant(tenant_id)
+        return self._clients.list(tenant_id)
+
+    def delete_client(self, tenant_id: str, client_id: str) -> None:
+        self._clients.delete(tenant_id, client_id)
+
+    def rotate_client_secret(self, tenant_id: str, client_id: str) -> str:
+        return self._clients.rotate_secret(tenant_id, client_id)
 
     def _require_tenant(self, tenant_id: str) -> None:
         if self._tenants.get(validate_tenant_id(tenant_id)) is None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -23,6 +24,7 @@ class Settings:
     code_sets_table: str
     sessions_table: str
     transient_table: str
+    clients_table: str
     lookup_key_parameter: str
     region: str
     dynamodb_endpoint: str | None
@@ -36,6 +38,17 @@ class Settings:
     tenant_cache_seconds: float
     client_ip_header: str | None
     code_sets_stream_arn: str
+    sessions_stream_arn: str
+    # The OpenID Provider's signing keys (KMS key ARNs): the first signs, all verify
+    # and are published; the previous key stays listed through a rotation.
+    signing_key_ids: tuple[str, ...]
+    kms_endpoint: str | None
+    # The service's public origin (https://id.example.com): issuers are {origin}/t/{tenant}.
+    # Unset in the API behind CloudFront's own domain: the viewer's host, which the
+    # edge function forwards, is the origin then (infra/template.yaml).
+    public_origin: str | None
+    # Local runs only: back-channel logout to http://localhost (demo application).
+    allow_http_loopback: bool
     # During a rotation CloudFront may send either: both are accepted.
     origin_secrets: tuple[str, ...]
 
@@ -46,11 +59,7 @@ class Settings:
         prefix = env.get("TABLE_PREFIX", "backup-codes")
         region = env.get("AWS_REGION") or env.get("AWS_DEFAULT_REGION") or "us-east-1"
         return cls(
-            tenants_table=env.get("TENANTS_TABLE", f"{prefix}-tenants"),
-            users_table=env.get("USERS_TABLE", f"{prefix}-users"),
-            code_sets_table=env.get("CODE_SETS_TABLE", f"{prefix}-code-sets"),
-            sessions_table=env.get("SESSIONS_TABLE", f"{prefix}-sessions"),
-            transient_table=env.get("TRANSIENT_TABLE", f"{prefix}-transient"),
+            **_tables(env, prefix),
             lookup_key_parameter=env.get("LOOKUP_KEY_PARAMETER", "/backup-codes/lookup-key"),
             region=region,
             dynamodb_endpoint=env.get("DYNAMODB_ENDPOINT") or None,
@@ -76,6 +85,32 @@ class Settings:
                                                        env.get("ORIGIN_SECRET_PREVIOUS"))
                                  if secret),
             code_sets_stream_arn=env.get("CODE_SETS_STREAM_ARN")
-            or f"arn:aws:dynamodb:{region}:000000000000:table/"
-            f"{prefix}-code-sets/stream/1970-01-01T00:00:00.000",
+            or _placeholder_stream(region, f"{prefix}-code-sets"),
+            sessions_stream_arn=env.get("SESSIONS_STREAM_ARN")
+            or _placeholder_stream(region, f"{prefix}-sessions"),
+            **_provider(env),
         )
+
+
+def _tables(env: Mapping[str, str], prefix: str) -> dict[str, Any]:
+    return {f"{name}_table": env.get(f"{name.upper()}_TABLE", f"{prefix}-{table}")
+            for name, table in (("tenants", "tenants"), ("users", "users"),
+                                ("code_sets", "code-sets"), ("sessions", "sessions"),
+                                ("transient", "transient"), ("clients", "clients"))}
+
+
+def _provider(env: Mapping[str, str]) -> dict[str, Any]:
+    """The OpenID Provider's settings."""
+    keys = env.get("SIGNING_KEY_IDS", "").split(",")
+    return {
+        "signing_key_ids": tuple(key.strip() for key in keys if key.strip()),
+        "kms_endpoint": env.get("KMS_ENDPOINT") or None,
+        "public_origin": (env.get("PUBLIC_ORIGIN") or "").rstrip("/") or None,
+        "allow_http_loopback": env.get("ALLOW_HTTP_LOOPBACK", "false").lower() == "true",
+    }
+
+
+def _placeholder_stream(region: str, table: str) -> str:
+    # Chalice wants a stream ARN when the app is defined; in AWS the event source
+    # mappings are CloudFormation's, on the tables' real streams.
+    return f"arn:aws:dynamodb:{region}:000000000000:table/{table}/stream/1970-01-01T00:00:00.000"

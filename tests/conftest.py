@@ -6,7 +6,7 @@ import os
 import secrets
 import threading
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import pytest
 
@@ -58,6 +58,7 @@ class Stack:
 @pytest.fixture
 def stack(aws: None) -> Stack:
     """Tables from infra/template.yaml and the lookup key in SSM, in moto."""
+    from functions.local.keys import create_signing_key
     from functions.local.tables import create_tables
     from functions.store.secrets import store_lookup_key
 
@@ -65,4 +66,6 @@ def stack(aws: None) -> Stack:
     create_tables(settings)
     key = secrets.token_bytes(32)
     store_lookup_key(settings.lookup_key_parameter, settings.region, None, key)
+    settings = replace(settings, signing_key_ids=(create_signing_key(settings.region),),
+                       public_origin="https://id.example.test")
     return Stack(settings, key)

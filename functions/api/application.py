@@ -10,7 +10,7 @@ from chalice.app import Chalice, ConvertToMiddleware, DynamoDBEvent, Request, Re
 from ..bootstrap import LazyServices, build_services
 from ..logs import logger
 from ..settings import Settings
-from ..stream.handler import make_record_handler, process_batch
+from ..stream.handler import make_logout_handler, make_record_handler, process_batch
 from .errors import error_response, uniform_error
 from .http import HttpError, from_trusted_origin
 from .routes import ROUTES
@@ -18,6 +18,7 @@ from .routing import register
 
 APP_NAME = "backup-codes"
 PURGE_FUNCTION = "purge_sessions"
+LOGOUT_FUNCTION = "backchannel_logout"
 
 
 def create_app(services: LazyServices | None = None,
@@ -37,6 +38,14 @@ def create_app(services: LazyServices | None = None,
                             name=PURGE_FUNCTION)
     def purge_sessions(event: DynamoDBEvent) -> dict[str, Any]:
         return process_batch(event.to_dict(), event.context, purge_record)
+
+    logout_record = make_logout_handler(lambda: services().logout, settings.public_origin)
+
+    # The sessions table's stream: each ended session's applications are told.
+    @app.on_dynamodb_record(stream_arn=settings.sessions_stream_arn, batch_size=25,
+                            name=LOGOUT_FUNCTION)
+    def backchannel_logout(event: DynamoDBEvent) -> dict[str, Any]:
+        return process_batch(event.to_dict(), event.context, logout_record)
 
     @app.middleware("http")
     def contract_errors(request: Request, get_response: Callable[[Request], Response]) -> Response:

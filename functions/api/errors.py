@@ -32,6 +32,24 @@ STATUS: dict[type[errors.DomainError], int] = {
     errors.NotEnabled: 404,
     errors.SessionNotFound: 404,
     errors.NotFound: 404,
+    errors.OAuthError: 400,
+    errors.InvalidClient: 401,
+    errors.InvalidGrant: 400,
+    errors.UnsupportedGrantType: 400,
+    errors.InvalidScope: 400,
+    errors.OAuthInvalidRequest: 400,
+    errors.InvalidToken: 401,
+    errors.InsufficientScope: 403,
+    errors.AuthorizationRequestNotFound: 404,
+    # Only ever seen by the authorization endpoint, which answers it with a redirect.
+    errors.AuthorizationRefused: 400,
+}
+
+# RFC 6749 §5.2 and RFC 6750 §3: how a client is told to authenticate.
+_CHALLENGES: dict[type[errors.DomainError], str] = {
+    errors.InvalidClient: 'Basic realm="token"',
+    errors.InvalidToken: 'Bearer error="invalid_token"',
+    errors.InsufficientScope: 'Bearer error="insufficient_scope"',
 }
 
 
@@ -40,7 +58,14 @@ def error_response(error: errors.DomainError) -> Response:
     headers = {}
     if isinstance(error, errors.Locked) and error.retry_after is not None:
         headers["Retry-After"] = str(error.retry_after)
-    return json_response({"error": error.code, "message": error.message}, status, headers)
+    body = {"error": error.code, "message": error.message}
+    if isinstance(error, errors.OAuthError):
+        # OAuth clients read error_description (RFC 6749 §5.2); the same words.
+        body["error_description"] = error.message
+        challenge = _CHALLENGES.get(type(error))
+        if challenge:
+            headers["WWW-Authenticate"] = challenge
+    return json_response(body, status, headers)
 
 
 # Chalice's own refusals (before a route runs) in the contract's words.

@@ -15,11 +15,14 @@ from typing import Any
 from chalice.app import Chalice, Request, Response
 
 from ..bootstrap import Services
+from ..core.errors import Unauthenticated
+from ..core.grants import Issuer
 from ..core.model import RequestContext, Session
 from ..core.policy import TenantPolicy
 from ..settings import Settings
 from .errors import handles_errors
 from .http import cookie_name, read_cookie, read_json, request_context, require_xhr, session_cookie
+from .oauth import public_origin
 
 TENANT_PREFIX = "/t/{tenant}"
 API_PREFIX = f"{TENANT_PREFIX}/api"
@@ -45,6 +48,21 @@ class Call:
     @property
     def session_token(self) -> str | None:
         return read_cookie(self.request, self._cookie_name)
+
+    def optional_session(self) -> Session | None:
+        """The signed-in session if there is one (routes that serve both)."""
+        if self.session_token is None:
+            return None
+        try:
+            return self.session
+        except Unauthenticated:
+            return None
+
+    @cached_property
+    def issuer(self) -> Issuer:
+        """This tenant as an OpenID Provider."""
+        origin = public_origin(self.request, self.services.settings.public_origin)
+        return Issuer.at(origin, self.tenant)
 
     def json(self, *, required: bool = True) -> dict[str, Any]:
         return read_json(self.request, required=required)
@@ -79,6 +97,9 @@ class Route:
     csrf: bool | None = None  # None: every method but GET
     # Whatever the answer (an error, an outage), it also clears the session cookie.
     clears_session_cookie: bool = False
+    # Under /t/{tenant}/api, or (discovery) directly under /t/{tenant}.
+    under_api: bool = True
+    content_types: tuple[str, ...] = ("application/json",)
 
     @property
     def checks_csrf(self) -> bool:
@@ -91,7 +112,9 @@ def register(app: Chalice, routes: Iterable[Route], services: Callable[[], Servi
         handler = handles_errors(_with_preamble(app, route, services))
         if route.clears_session_cookie:
             handler = _clearing_cookie(handler, settings)
-        app.route(f"{API_PREFIX}{route.path}", methods=[route.method])(handler)
+        prefix = API_PREFIX if route.under_api else TENANT_PREFIX
+        app.route(f"{prefix}{route.path}", methods=[route.method],
+                  content_types=list(route.content_types))(handler)
 
 
 def _clearing_cookie(handler: View, settings: Settings) -> View:

@@ -96,3 +96,70 @@ class Conflict(DomainError):
 class NotFound(DomainError):
     code = "not_found"
     message = "Not found."
+
+
+class OAuthError(DomainError):
+    """An error of the OpenID Provider's token, userinfo and admin endpoints, whose
+    codes are OAuth 2.0's (RFC 6749 §5.2, RFC 6750 §3.1)."""
+
+    code = "invalid_request"
+
+
+class InvalidClient(OAuthError):
+    code = "invalid_client"
+    message = "The client is unknown or its credentials are wrong."
+
+
+class InvalidGrant(OAuthError):
+    # One answer for a wrong, used, expired or foreign code: the caller learns nothing
+    # about which codes exist.
+    code = "invalid_grant"
+    message = "The authorization code is not valid."
+
+
+class UnsupportedGrantType(OAuthError):
+    code = "unsupported_grant_type"
+    message = "Use the authorization_code or client_credentials grant."
+
+
+class InvalidScope(OAuthError):
+    code = "invalid_scope"
+    message = "The client may not ask for that scope."
+
+
+class OAuthInvalidRequest(OAuthError):
+    code = "invalid_request"
+    message = "The request is missing a parameter or has a wrong one."
+
+
+class InvalidToken(OAuthError):
+    code = "invalid_token"
+    message = "The access token is missing, expired or not valid."
+
+
+class InsufficientScope(OAuthError):
+    code = "insufficient_scope"
+    message = "The access token does not allow this."
+
+
+class AuthorizationRequestNotFound(DomainError):
+    code = "request_not_found"
+    message = "This sign-in request has expired or was used. Go back to the application."
+
+
+class AuthorizationRefused(DomainError):
+    """An authorization request the endpoint cannot serve (OpenID Connect Core §3.1.2.6).
+
+    Errors about the client or the redirect URI have no `redirect_uri`: they are shown
+    on the service's own page, never sent to an address that was not verified. The
+    others go back to the client's verified redirect URI, with its `state`.
+    """
+
+    code = "invalid_request"
+
+    def __init__(self, code: str, message: str, *, redirect_uri: str | None = None,
+                 state: str | None = None) -> None:
+        super().__init__(message)
+        self.code = code
+        self.redirect_uri = redirect_uri
+        self.state = state

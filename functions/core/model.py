@@ -27,6 +27,9 @@ class User:
     totp_last_step: int | None = None
     failed_attempts: int = 0
     locked_until: float | None = None
+    # The user's OpenID subject: random, given at creation (or at first use, for users
+    # made before subjects existed).
+    subject: str | None = None
 
     @property
     def totp_enabled(self) -> bool:

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Literal, Protocol
 
+from .grants import AccessToken, Client, CodeGrant, PendingAuthorization
 from .model import (
     Change,
     CodeSet,
@@ -42,6 +43,10 @@ class UserRepository(Protocol):
         ...
     def reset_failures(self, tenant: str, username: str) -> None:
         """Clear the second-factor count and lock (an operator's unlock)."""
+        ...
+    def subject(self, tenant: str, username: str, new_subject: str) -> str | None:
+        """The user's OpenID subject, `new_subject` stored first if they had none yet;
+        None when there is no such user."""
         ...
 
 
@@ -166,6 +171,72 @@ class Signer(Protocol):
 
     def sign(self, claims: dict[str, Any]) -> str: ...
     def verify(self, token: str) -> dict[str, Any] | None: ...
+
+
+class ClientRepository(Protocol):
+    def get(self, tenant: str, client_id: str) -> Client | None: ...
+    def create(self, client: Client) -> None: ...
+    def replace(self, client: Client) -> None: ...
+    def delete(self, tenant: str, client_id: str) -> bool: ...
+    def list_clients(self, tenant: str) -> list[Client]: ...
+
+
+IssueOutcome = Literal["issued", "session_ended", "request_gone"]
+
+
+class GrantStore(Protocol):
+    """The OpenID Provider's short-lived items: pending requests, codes, access tokens."""
+
+    def save_pending(self, pending: PendingAuthorization) -> None: ...
+    def get_pending(self, tenant: str, request_id: str) -> PendingAuthorization | None: ...
+    def discard_pending(self, tenant: str, request_id: str) -> bool: ...
+    def issue_code(self, grant: CodeGrant, session: Session,
+                   pending_id: str | None) -> IssueOutcome:
+        """Store the code, record the client on the session and close the pending
+        request, all or nothing; a retry recognises its own code."""
+        ...
+    def redeem_code(self, redemption: CodeRedemption) -> CodeGrant | None:
+        """Mark the code used by this exchange if everything in `redemption` matches and
+        it is unused and live; the grant, or None. A code used before has the access
+        token it gave revoked (a replay)."""
+        ...
+    def save_access_token(self, token: AccessToken) -> None: ...
+    def get_access_token(self, tenant: str, token_hash: str) -> AccessToken | None: ...
+    def session_of(self, tenant: str, session_id: str) -> tuple[str, str] | None:
+        """(username, session token hash) of a session that signed in to a client."""
+        ...
+
+
+class JwtSigner(Protocol):
+    """JSON Web Tokens signed by the provider's key (ID and logout tokens)."""
+
+    def sign(self, claims: dict[str, Any], *, typ: str = "JWT") -> str: ...
+    def verify(self, token: str) -> dict[str, Any] | None:
+        """The claims of a token this provider signed, or None; no claim is checked."""
+        ...
+    def jwks(self) -> dict[str, Any]: ...
+
+
+class LogoutDelivery(Protocol):
+    def deliver(self, uri: str, logout_token: str) -> bool:
+        """POST a back-channel logout token; True when the application took it."""
+        ...
+
+
+@dataclass(frozen=True)
+class CodeRedemption:
+    """A token request's claim on a code: everything the code must match."""
+
+    tenant: str
+    code_hash: str
+    client_id: str
+    redirect_uri: str
+    # S256 of the code_verifier sent, or None when none was sent.
+    code_challenge: str | None
+    now: float
+    # Unique to this exchange, and the hash of the access token it will issue: a
+    # retried redemption finds its own marker; a replay revokes that token.
+    access_token_hash: str
 
 
 class Clock(Protocol):

@@ -123,7 +123,7 @@ class StreamPump:
                 result = self._handler({"Records": records}, LambdaContext())
             except Exception:
                 # The function failed as a whole: bisect, as the mapping does.
-                log.warning("purge batch of %d failed; bisecting", len(records))
+                log.warning("stream batch of %d failed; bisecting", len(records))
                 if len(records) == 1:
                     self._retry_or_drop(records, attempt)
                 else:

@@ -33,7 +33,8 @@ SECURITY_HEADERS = {
     "Referrer-Policy": "no-referrer",
     "X-Frame-Options": "DENY",
 }
-API_PATH = re.compile(r"^/t/[^/]+/api(/|$)")
+# The API, and OpenID Connect discovery beside it (as CloudFront routes them).
+API_PATH = re.compile(r"^/t/[^/]+/(api|\.well-known)(/|$)")
 SPA_PATH = re.compile(r"^/t/[a-z0-9-]+(/.*)?$")
 MAX_BODY = 1024 * 1024
 

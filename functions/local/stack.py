@@ -1,13 +1,16 @@
 """`make run`: the whole product on an embedded AWS, on one origin, in one process.
 
 moto's server (serialised), the tables from infra/template.yaml, the lookup key
-in moto's SSM, the API through Chalice's local gateway beside the built SPA, and
-the stream pump that purges sessions as Lambda would. Data lives in memory and
+in moto's SSM and the signing key in its KMS, the API through Chalice's local
+gateway beside the built SPA, the stream pumps that purge sessions and send
+back-channel logouts as Lambda would, and a demo application (another origin) that
+signs in through the service. Data lives in memory and
 is seeded anew at each start.
 """
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
 import secrets
@@ -16,19 +19,22 @@ import sys
 import threading
 from collections.abc import Callable
 from contextlib import ExitStack
+from dataclasses import dataclass
 from pathlib import Path
 
 import botocore.session
 from chalice.app import Chalice
 
-from ..api.application import PURGE_FUNCTION, create_app
+from ..api.application import LOGOUT_FUNCTION, PURGE_FUNCTION, create_app
 from ..bootstrap import LazyServices, build_operator, build_services
 from ..crypto import Argon2Hasher
 from ..logs import logger as service_logger
 from ..settings import Settings
 from ..store.secrets import store_lookup_key
 from .aws import LocalAws
+from .demo_app import DemoApp, DemoClient
 from .discovery import clear_local_stack, write_local_stack
+from .keys import create_signing_key
 from .pump import StreamPump
 from .server import FrontDoor
 from .signals import StopSignals, StopStartup
@@ -42,6 +48,8 @@ DEMO_PASSWORD = "correct-horse-battery-staple"  # noqa: S105 - public demo data
 DEMO_TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"  # noqa: S105 - public demo data
 DEMO_TENANTS = {"demo": "Demo Inc.", "acme": "Acme Corp."}
 DEMO_USERS = (("demo", "alice"), ("demo", "bob"), ("acme", "alice"))
+# The demo application signs in through this tenant.
+DEMO_APP_TENANT = "demo"
 
 
 # In-flight requests get this long to finish before the pump and moto stop under them.
@@ -68,7 +76,7 @@ def _start_thread(resources: ExitStack, target: Callable[[], None], name: str,
     thread.start()
 
 
-def _local_environment(endpoint: str) -> dict[str, str]:
+def _local_environment(endpoint: str, url: str) -> dict[str, str]:
     # moto takes any credentials; these keep botocore away from real ones.
     os.environ.update({"AWS_ACCESS_KEY_ID": "local", "AWS_SECRET_ACCESS_KEY": "local",
                        "AWS_DEFAULT_REGION": "us-east-1", "AWS_REGION": "us-east-1",
@@ -77,50 +85,75 @@ def _local_environment(endpoint: str) -> dict[str, str]:
     # Metrics are CloudWatch's (EMF log lines): none locally.
     os.environ["POWERTOOLS_METRICS_DISABLED"] = "true"
     return {**os.environ, "DYNAMODB_ENDPOINT": endpoint, "SSM_ENDPOINT": endpoint,
-            "SECURE_COOKIES": "false", "CLIENT_IP_HEADER": "X-Forwarded-For"}
+            "KMS_ENDPOINT": endpoint, "PUBLIC_ORIGIN": url,
+            "ALLOW_HTTP_LOOPBACK": "true", "SECURE_COOKIES": "false",
+            "CLIENT_IP_HEADER": "X-Forwarded-For"}
 
 
-def seed(settings: Settings) -> None:
+def seed(settings: Settings, demo_app: str) -> DemoClient:
+    """The demo tenants and users, and the demo application registered with `demo`."""
     operator = build_operator(settings)
     for tenant, name in DEMO_TENANTS.items():
         operator.create_tenant(tenant, name)
     for tenant, username in DEMO_USERS:
         operator.create_user(tenant, username, DEMO_PASSWORD, totp_secret=DEMO_TOTP_SECRET)
+    client, secret = operator.create_client(
+        DEMO_APP_TENANT, "Demo application", (f"{demo_app}/callback",),
+        post_logout_redirect_uris=(f"{demo_app}/",),
+        backchannel_logout_uri=f"{demo_app}/backchannel-logout")
+    assert secret is not None  # a confidential client
+    return DemoClient(issuer=f"{settings.public_origin}/t/{DEMO_APP_TENANT}",
+                      client_id=client.client_id, client_secret=secret, origin=demo_app)
 
 
-def start(host: str, port: int, resources: ExitStack) -> str:
+@dataclass(frozen=True)
+class Addresses:
+    url: str  # the service: the API and the page
+    demo_app: str
+
+
+def start(host: str, port: int, demo_port: int, resources: ExitStack) -> Addresses:
     """Start every part; each registers its stop in `resources` as soon as it runs,
     so a start-up abandoned half-way stops exactly what it had started."""
     if not (SPA / "index.html").is_file():
         raise SystemExit(f"The page is not built ({SPA}); `make run` builds it.")
-    _require_free_port(host, port)
+    _require_free_port(host, port, "PORT")
+    _require_free_port(host, demo_port, "DEMO_PORT")
+    addresses = Addresses(f"http://{host}:{port}", f"http://{host}:{demo_port}")
     aws = LocalAws(host)
     resources.callback(aws.stop)
     aws.start()
-    settings = Settings.from_env(_local_environment(aws.endpoint))
+    environment = _local_environment(aws.endpoint, addresses.url)
+    environment["SIGNING_KEY_IDS"] = create_signing_key("us-east-1", aws.endpoint)
+    settings = Settings.from_env(environment)
     create_tables(settings)
     store_lookup_key(settings.lookup_key_parameter, settings.region, aws.endpoint,
                      secrets.token_bytes(32))
-    seed(settings)
+    demo_client = seed(settings, addresses.demo_app)
     app = _warm_app(settings)
-    _start_pump(resources, settings, app)
+    _start_pumps(resources, settings, app)
     front = FrontDoor((host, port), app, SPA)
-    resources.callback(front.server_close)
-    resources.callback(front.drain, DRAIN_SECONDS)
-    _start_thread(resources, lambda: front.serve_forever(poll_interval=0.1), "front-door",
-                  front.shutdown, 2.0)
-    url = f"http://{host}:{port}"
-    write_local_stack(aws.endpoint, url)
+    _serve(resources, front, "front-door")
+    _serve(resources, DemoApp((host, demo_port), demo_client), "demo-app")
+    write_local_stack(aws.endpoint, addresses.url)
     resources.callback(clear_local_stack)
-    return url
+    return addresses
 
 
-def _require_free_port(host: str, port: int) -> None:
+def _serve(resources: ExitStack, server: FrontDoor | DemoApp, name: str) -> None:
+    resources.callback(server.server_close)
+    if isinstance(server, FrontDoor):
+        resources.callback(server.drain, DRAIN_SECONDS)
+    _start_thread(resources, lambda: server.serve_forever(poll_interval=0.1), name,
+                  server.shutdown, 2.0)
+
+
+def _require_free_port(host: str, port: int, variable: str) -> None:
     try:
         socket.create_server((host, port)).close()
     except OSError as error:
         raise SystemExit(f"Port {port} on {host} is taken ({error.strerror}); "
-                         "choose another with PORT=...") from error
+                         f"choose another with {variable}=...") from error
 
 
 def _warm_app(settings: Settings) -> Chalice:
@@ -134,23 +167,31 @@ def _warm_app(settings: Settings) -> Chalice:
     return app
 
 
-def _start_pump(resources: ExitStack, settings: Settings, app: Chalice) -> None:
+def _start_pumps(resources: ExitStack, settings: Settings, app: Chalice) -> None:
+    """What Lambda's event source mappings do: the code sets' stream to the purge, the
+    sessions' stream to back-channel logout."""
     session = botocore.session.get_session()
     endpoint = settings.dynamodb_endpoint
-    pump = StreamPump(
-        session.create_client("dynamodb", region_name=settings.region, endpoint_url=endpoint),
-        session.create_client("dynamodbstreams", region_name=settings.region,
-                              endpoint_url=endpoint),
-        settings.code_sets_table, app.handler_map[PURGE_FUNCTION])
-    pump.open()
-    stop = threading.Event()
-    _start_thread(resources, lambda: pump.run(stop), "stream-pump", stop.set, 2.0)
+    dynamodb = session.create_client("dynamodb", region_name=settings.region,
+                                     endpoint_url=endpoint)
+    streams = session.create_client("dynamodbstreams", region_name=settings.region,
+                                    endpoint_url=endpoint)
+    for table, function in ((settings.code_sets_table, PURGE_FUNCTION),
+                            (settings.sessions_table, LOGOUT_FUNCTION)):
+        pump = StreamPump(dynamodb, streams, table, app.handler_map[function])
+        pump.open()
+        stop = threading.Event()
+        _start_thread(resources, functools.partial(pump.run, stop), f"stream-{function}",
+                      stop.set, 2.0)
 
 
-def banner(url: str) -> str:
+def banner(addresses: Addresses) -> str:
+    url = addresses.url
     lines = ["", "Backup codes, running locally (data in memory, seeded anew at each start).", ""]
     for tenant, name in DEMO_TENANTS.items():
         lines.append(f"  {name:<11} sign in at {url}/t/{tenant}/")
+    lines.append(f"  Demo application (signs in through {DEMO_TENANTS[DEMO_APP_TENANT]}): "
+                 f"{addresses.demo_app}/")
     lines += ["", "  Users: " + ", ".join(f"{t}/{u}" for t, u in DEMO_USERS),
               f"  Password: {DEMO_PASSWORD}",
               f"  Authenticator (TOTP) secret: {DEMO_TOTP_SECRET}",
@@ -172,11 +213,12 @@ def main(signals: StopSignals) -> int:
         logging.getLogger(noisy).setLevel(logging.WARNING)
     host = os.environ.get("HOST", "127.0.0.1")
     port = int(os.environ.get("PORT") or 8000)
+    demo_port = int(os.environ.get("DEMO_PORT") or port + 1)
     with ExitStack() as resources:
         try:
-            url = start(host, port, resources)
+            addresses = start(host, port, demo_port, resources)
             signals.running()
-            print(banner(url), flush=True)
+            print(banner(addresses), flush=True)
             signals.wait()
         except StopStartup:
             pass

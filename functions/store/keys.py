@@ -26,5 +26,25 @@ def password_attempts_pk(tenant: str, username: str) -> str:
     return f"TENANT#{tenant}#LOGIN#{username}"
 
 
+def client_sk(client_id: str) -> str:
+    return f"CLIENT#{client_id}"
+
+
+def pending_authorization_pk(tenant: str, request_id: str) -> str:
+    return f"TENANT#{tenant}#AUTHZ#{request_id}"
+
+
+def code_grant_pk(tenant: str, code_hash: str) -> str:
+    return f"TENANT#{tenant}#CODE#{code_hash}"
+
+
+def access_token_pk(tenant: str, token_hash: str) -> str:
+    return f"TENANT#{tenant}#TOKEN#{token_hash}"
+
+
+def session_index_pk(tenant: str, session_id: str) -> str:
+    return f"TENANT#{tenant}#SID#{session_id}"
+
+
 def token_hash_of_session_pk(pk: str) -> str:
     return pk.rsplit("#", 1)[1]

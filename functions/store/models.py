@@ -13,6 +13,7 @@ from pynamodb.attributes import (
     NumberAttribute,
     TTLAttribute,
     UnicodeAttribute,
+    UnicodeSetAttribute,
 )
 from pynamodb.indexes import GlobalSecondaryIndex, IncludeProjection
 from pynamodb.models import Model
@@ -58,6 +59,8 @@ class UserModel(Model):
     # Login flow id -> second-factor attempts made on it (FLOW_USED once it signed in).
     flows = MapAttribute[str, object](null=True)
     created_at = NumberAttribute()
+    # The user's OpenID subject: random, stable, unique per tenant (set at first use).
+    subject = UnicodeAttribute(null=True)
     by_tenant = UsersByTenant()
 
 
@@ -132,6 +135,10 @@ class SessionModel(Model):
     expires_at = TTLAttribute()
     ip = UnicodeAttribute()
     user_agent = UnicodeAttribute()
+    # The applications this session signed in to, and the user's subject for them:
+    # when the session ends (its REMOVE on the stream), each is sent a logout token.
+    clients = UnicodeSetAttribute(null=True)
+    subject = UnicodeAttribute(null=True)
     by_user = SessionsByUser()
 
 
@@ -153,8 +160,84 @@ class PasswordAttemptsModel(TransientModel):
     attempt = UnicodeAttribute(null=True)
 
 
+class SignedInUserMap(MapAttribute[str, object]):
+    username = UnicodeAttribute()
+    subject = UnicodeAttribute()
+    session_id = UnicodeAttribute()
+    auth_time = NumberAttribute()
+    methods = ListAttribute[str]()
+
+
+class PendingAuthorizationModel(TransientModel):
+    """An authorization request waiting for the user to sign in on the page."""
+
+    tenant = UnicodeAttribute()
+    client_id = UnicodeAttribute()
+    redirect_uri = UnicodeAttribute()
+    scopes = ListAttribute[str]()
+    state = UnicodeAttribute(null=True)
+    nonce = UnicodeAttribute(null=True)
+    code_challenge = UnicodeAttribute(null=True)
+    prompt = UnicodeAttribute(null=True)
+    max_age = NumberAttribute(null=True)
+    created_at = NumberAttribute()
+    valid_until = NumberAttribute()
+
+
+class CodeGrantModel(TransientModel):
+    """An authorization code, keyed by its hash; `redeemed` holds the hash of the
+    access token its exchange issued (a replay revokes that token)."""
+
+    tenant = UnicodeAttribute()
+    client_id = UnicodeAttribute()
+    redirect_uri = UnicodeAttribute()
+    scopes = ListAttribute[str]()
+    user = SignedInUserMap()
+    valid_until = NumberAttribute()
+    nonce = UnicodeAttribute(null=True)
+    code_challenge = UnicodeAttribute(null=True)
+    redeemed = UnicodeAttribute(null=True)
+
+
+class AccessTokenModel(TransientModel):
+    """An opaque access token, keyed by its hash."""
+
+    tenant = UnicodeAttribute()
+    client_id = UnicodeAttribute()
+    scopes = ListAttribute[str]()
+    issued_at = NumberAttribute()
+    valid_until = NumberAttribute()
+    user = SignedInUserMap(null=True)
+
+
+class SessionIndexModel(TransientModel):
+    """Session id (an ID token's `sid`) -> the session, for RP-initiated logout."""
+
+    username = UnicodeAttribute()
+    token_hash = UnicodeAttribute()
+
+
+class ClientModel(Model):
+    """A tenant's application; the secret only as its hash."""
+
+    class Meta:
+        table_name = "clients"
+
+    pk = UnicodeAttribute(hash_key=True)
+    sk = UnicodeAttribute(range_key=True)
+    client_id = UnicodeAttribute()
+    name = UnicodeAttribute()
+    redirect_uris = ListAttribute[str]()
+    post_logout_redirect_uris = ListAttribute[str](null=True)
+    secret_hash = UnicodeAttribute(null=True)
+    backchannel_logout_uri = UnicodeAttribute(null=True)
+    scopes = ListAttribute[str]()
+    created_at = NumberAttribute()
+
+
 ALL_MODELS: tuple[type[Model], ...] = (
     TenantModel, UserModel, CodeSetModel, SessionModel, TransientModel, PasswordAttemptsModel,
+    PendingAuthorizationModel, CodeGrantModel, AccessTokenModel, SessionIndexModel, ClientModel,
 )
 
 # Template logical id -> the model that defines the table's keys, the link between
@@ -165,6 +248,7 @@ MODELS_BY_RESOURCE: dict[str, type[Model]] = {
     "CodeSetsTable": CodeSetModel,
     "SessionsTable": SessionModel,
     "TransientTable": TransientModel,
+    "ClientsTable": ClientModel,
 }
 
 
@@ -175,6 +259,7 @@ def table_names(settings: Settings) -> dict[str, str]:
         "CodeSetsTable": settings.code_sets_table,
         "SessionsTable": settings.sessions_table,
         "TransientTable": settings.transient_table,
+        "ClientsTable": settings.clients_table,
     }
 
 

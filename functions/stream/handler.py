@@ -1,13 +1,15 @@
-"""The session-purge Lambda: Powertools' batch processing over one record at a time."""
+"""The stream Lambdas (the session purge, back-channel logout): Powertools' batch
+processing over one record at a time."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
 
+from ..core.logout import Logout
 from ..core.purge import PurgeService
 from ..logs import count, logger
-from .records import purge_order
+from .records import ended_session, purge_order
 
 
 def make_record_handler(purges: Callable[[], PurgeService]) -> Callable[[dict[str, Any]], int]:
@@ -46,3 +48,28 @@ def process_batch(event: dict[str, Any], context: Any,
     return process_partial_response(event=event, record_handler=handle,
                                     processor=BatchProcessor(EventType.DynamoDBStreams),
                                     context=context)  # type: ignore[return-value]
+
+
+def make_logout_handler(logout: Callable[[], Logout],
+                        origin: str | None) -> Callable[[dict[str, Any]], int]:
+    """Back-channel logout for each session that ended, from the sessions' stream."""
+
+    def logout_for(record: dict[str, Any]) -> int:
+        ended = ended_session(record)
+        if ended is None:
+            return 0
+        if origin is None:
+            raise RuntimeError("PUBLIC_ORIGIN is not set: logout tokens need the issuer.")
+        failed = logout().session_ended(ended, origin)
+        if failed:
+            # A batch item failure: the record is retried (bounded), then goes to the
+            # on-failure queue; applications that took it get it again (jti differs).
+            raise BackchannelUndelivered(f"{len(failed)} of {len(ended.client_ids)} "
+                                         "applications did not take the logout token.")
+        return len(ended.client_ids)
+
+    return logout_for
+
+
+class BackchannelUndelivered(RuntimeError):
+    """Some applications could not be told that a session ended."""

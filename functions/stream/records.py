@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..core.grants import EndedSession
 from ..core.purge import PurgeOrder
 
 
@@ -64,3 +65,21 @@ def _order(image: dict[str, Any] | None, at: Any, old_generation: str | None,
     return PurgeOrder(tenant=tenant, username=username, changed_at=float(at),
                       old_generation=old_generation, keep_session=keep,
                       change=change or "changed")
+
+
+def ended_session(record: dict[str, Any]) -> EndedSession | None:
+    """From the sessions table's stream: a session that ended and had signed in to
+    applications (its deletion: a sign-out, an end, a purge or its expiry by TTL)."""
+    if record.get("eventName") != "REMOVE":
+        return None
+    old = (record.get("dynamodb") or {}).get("OldImage")
+    clients = ((old or {}).get("clients") or {}).get("SS") or []
+    if not clients:
+        return None
+    tenant, username = _value(old, "tenant"), _value(old, "username")
+    session_id = _value(old, "session_id")
+    if not (isinstance(tenant, str) and isinstance(username, str)
+            and isinstance(session_id, str)):
+        raise UnreadableRecord("A session record without tenant, username or session id.")
+    return EndedSession(tenant=tenant, username=username, session_id=session_id,
+                        subject=_value(old, "subject"), client_ids=tuple(sorted(clients)))

@@ -63,11 +63,12 @@ class LocalStack:
     endpoint: str
     process: subprocess.Popen[str]
     output: list[str]
+    demo_app: str = ""
 
     @classmethod
     def start(cls, state_dir: Path, timeout: float = 120) -> LocalStack:
-        port = free_port()
-        env = {**_product_environment(), "PORT": str(port),
+        port, demo_port = free_port(), free_port()
+        env = {**_product_environment(), "PORT": str(port), "DEMO_PORT": str(demo_port),
                "BACKUP_CODES_STATE_DIR": str(state_dir)}
         process = subprocess.Popen([sys.executable, "-m", "functions.local"], cwd=ROOT, env=env,
                                    stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
@@ -95,7 +96,7 @@ class LocalStack:
         finally:
             watchdog.cancel()
         return cls(url=f"http://127.0.0.1:{port}", endpoint=state["endpoint"],
-                   process=process, output=output)
+                   process=process, output=output, demo_app=f"http://127.0.0.1:{demo_port}")
 
     def stop(self) -> None:
         _terminate(self.process)

@@ -47,7 +47,8 @@ class Stack:
     @classmethod
     def spawn(cls, state_dir: Path) -> Stack:
         port = free_port()
-        env = {**os.environ, "PORT": str(port), "BACKUP_CODES_STATE_DIR": str(state_dir)}
+        env = {**os.environ, "PORT": str(port), "DEMO_PORT": str(free_port()),
+               "BACKUP_CODES_STATE_DIR": str(state_dir)}
         process = subprocess.Popen([sys.executable, "-m", "functions.local"], cwd=ROOT,
                                    env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                                    text=True, start_new_session=True)

@@ -22,7 +22,7 @@ import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import botocore.session
@@ -45,6 +45,8 @@ from functions.bootstrap import (
     build_services,
 )
 from functions.local import tables as table_definitions
+from functions.local.keys import create_signing_key
+from functions.local.server import FrontDoor
 from functions.local.tables import create_tables
 from functions.operator import Operator
 from functions.settings import Settings
@@ -52,6 +54,8 @@ from functions.store.models import ALL_MODELS, table_names
 from functions.store.secrets import store_lookup_key
 
 TENANT = "demo"
+# The service's public origin in these tests: issuers are {ORIGIN}/t/{tenant}.
+ORIGIN = "https://id.example.test"
 USERNAME = "alice"
 PASSWORD = "correct horse battery staple"  # noqa: S105
 XHR = {"X-Requested-With": "XMLHttpRequest"}
@@ -105,7 +109,8 @@ def settings() -> Iterator[Settings]:
         create_tables(found)
         store_lookup_key(found.lookup_key_parameter, found.region, None,
                          secrets.token_bytes(32))
-        yield found
+        yield replace(found, signing_key_ids=(create_signing_key(found.region),),
+                      public_origin=ORIGIN, allow_http_loopback=True)
 
 
 @pytest.fixture(scope="module")
@@ -278,6 +283,19 @@ def app(services: Services) -> Chalice:
 def app_for() -> Callable[[Services], Chalice]:
     """Another app over given services: another configuration, or another container."""
     return make_app
+
+
+@pytest.fixture(scope="module")
+def served(app: Chalice, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The app behind the local front door (the same server `make run` uses), on a free port."""
+    front = FrontDoor(("127.0.0.1", 0), app, tmp_path_factory.mktemp("spa"))
+    thread = threading.Thread(target=front.serve_forever, kwargs={"poll_interval": 0.05},
+                              daemon=True)
+    thread.start()
+    host, port = front.server_address[:2]
+    yield f"http://{host}:{port}"
+    front.shutdown()
+    front.server_close()
 
 
 @pytest.fixture(scope="module")

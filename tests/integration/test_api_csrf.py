@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 from functions.api.application import create_app
+from functions.api.routes import ROUTES as DECLARED
+from functions.api.routes.oidc import OIDC
 
 if TYPE_CHECKING:
     from conftest import Api
@@ -16,12 +18,25 @@ if TYPE_CHECKING:
 # Read from the app itself, so a state-changing route added later is covered too.
 ROUTES = [(method, path) for path, methods in create_app().routes.items()
           for method in methods]
-STATE_CHANGING = sorted((m, p) for m, p in ROUTES if m != "GET")
-READS = sorted((m, p) for m, p in ROUTES if m == "GET")
+# Called by applications' servers with their own credentials, never with the cookie.
+EXEMPT = {(r.method, f"/t/{{tenant}}/api{r.path}") for r in DECLARED if not r.checks_csrf
+          and r.method != "GET"}
+STATE_CHANGING = sorted((m, p) for m, p in ROUTES if m != "GET" and (m, p) not in EXEMPT)
+# The page's reads; the OpenID Provider's take parameters of their own (test_api_oidc.py).
+READS = sorted((m, p) for m, p in ROUTES if m == "GET" and f"/api{OIDC}/" not in p
+               and "/.well-known/" not in p)
 
 
 def test_the_routes_were_found() -> None:
-    assert len(STATE_CHANGING) == 8 and len(READS) == 5
+    assert len(STATE_CHANGING) == 10 and len(READS) == 5
+    assert {("POST", "/t/{tenant}/api/oidc/token"),
+                      ("POST", "/t/{tenant}/api/oidc/userinfo")} == EXEMPT
+
+
+@pytest.mark.parametrize(("method", "path"), sorted(EXEMPT))
+def test_the_routes_without_the_check_take_no_session_cookie(method: str, path: str) -> None:
+    (route,) = [r for r in DECLARED if (r.method, f"/t/{{tenant}}/api{r.path}") == (method, path)]
+    assert not route.signed_in
 
 
 @pytest.mark.parametrize(("method", "path"), STATE_CHANGING)
@@ -32,7 +47,8 @@ def test_a_state_changing_request_without_the_header_is_refused(
     api.add_codes(cookie)
     other = next(s for s in api.body_of(api.get("/me/sessions", cookie=api.sign_in()))["sessions"]
                  if not s["current"])
-    url = path.removeprefix("/t/{tenant}/api").replace("{session_id}", other["id"])
+    url = (path.removeprefix("/t/{tenant}/api").replace("{session_id}", other["id"])
+           .replace("{request_id}", "r" * 22))
     payloads = {"/auth/login": {"username": "alice", "password": api.user.password},
                 "/auth/reauth": {"password": api.user.password}}
     before = state()

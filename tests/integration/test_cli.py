@@ -211,3 +211,52 @@ def test_unlock_user_refuses_clearly(run: Run, argv: list[str], message: str) ->
     status, out, err = run("unlock-user", *argv)
     assert (status, out) == (2, "")
     assert err.startswith("error: ") and message in err
+
+
+def test_register_an_application_and_show_its_secret_once(run: Run, stack: Any) -> None:
+    run("create-tenant", "acme")
+    status, out, _ = run("create-client", "acme", "Shop", "--redirect-uri",
+                         "https://shop.example/cb", "--redirect-uri", "https://shop.example/cb2",
+                         "--backchannel-logout-uri", "https://shop.example/bc")
+    assert status == 0
+    created = json.loads(out)
+    assert created["type"] == "confidential" and len(created["client_secret"]) >= 43
+    assert created["redirect_uris"] == ["https://shop.example/cb", "https://shop.example/cb2"]
+    # Listed without the secret; only its hash is stored.
+    status, out, _ = run("list-clients", "acme")
+    (listed,) = lines(out)
+    assert "client_secret" not in listed and listed["client_id"] == created["client_id"]
+    from functions.store.models import ClientModel
+    (stored,) = list(ClientModel.scan())
+    assert created["client_secret"] not in json.dumps(stored.attribute_values)
+
+
+def test_rotate_and_delete_an_application(run: Run) -> None:
+    run("create-tenant", "acme")
+    created = json.loads(run("create-client", "acme", "Tool", "--scope", "admin")[1])
+    assert created["scopes"] == ["openid", "profile", "admin"]
+    status, out, _ = run("rotate-client-secret", "acme", created["client_id"])
+    assert status == 0 and json.loads(out)["client_secret"] != created["client_secret"]
+    assert run("delete-client", "acme", created["client_id"])[0] == 0
+    status, _, err = run("delete-client", "acme", created["client_id"])
+    assert status == 2 and "does not exist" in err
+
+
+@pytest.mark.parametrize(("arguments", "message"), [
+    (("--redirect-uri", "http://shop.example/cb"), "https"),
+    (("--public", "--scope", "admin"), "public client"),
+    (("--redirect-uri", "https://shop.example/cb", "--backchannel-logout-uri",
+      "http://localhost/bc"), "back-channel"),
+    ((), "redirect URI"),
+])
+def test_a_bad_registration_is_refused_clearly(run: Run, arguments: tuple[str, ...],
+                                               message: str) -> None:
+    run("create-tenant", "acme")
+    status, _, err = run("create-client", "acme", "Shop", *arguments)
+    assert status == 2 and message in err
+    assert run("list-clients", "acme")[1] == ""
+
+
+def test_an_application_of_an_unknown_tenant_is_refused(run: Run) -> None:
+    status, _, err = run("create-client", "nope", "Shop", "--redirect-uri", "https://x.example/")
+    assert status == 2 and "Tenant nope does not exist" in err

@@ -6,10 +6,14 @@ the botocore clients the PynamoDB models use (one event per API call).
 
 from __future__ import annotations
 
+import base64
 from typing import TYPE_CHECKING
+from urllib.parse import parse_qs, urlencode, urlsplit
 
 import pytest
 from unit.fakes import CountingHasher
+
+from functions.operator import Operator
 
 if TYPE_CHECKING:
     from conftest import Api, DynamoCalls
@@ -115,3 +119,33 @@ def test_malformed_input_costs_no_dynamodb_call(api: Api, ddb: DynamoCalls) -> N
     api.mfa(flow, "backup_code", ["not", "a", "string"])
     api.post("/auth/login", raw=b"{bad")
     assert ddb.calls == []
+
+
+def test_dynamodb_calls_of_the_openid_provider(api: Api, ddb: DynamoCalls,
+                                               operator: Operator) -> None:
+    client, secret = operator.create_client(api.tenant, "Shop", ("https://shop.example/cb",))
+    cookie = api.sign_in()
+    query = urlencode({"client_id": client.client_id, "redirect_uri": "https://shop.example/cb",
+                       "response_type": "code", "scope": "openid", "state": "s"})
+    ddb.reset()
+    # A signed-in browser at the authorization endpoint: the session, the client, the
+    # user's subject, then one transaction for the code.
+    location = api.get(f"/oidc/authorize?{query}", cookie=cookie).headers["Location"]
+    assert ddb.requests() == ["CodeSets+Sessions TransactGetItems", "Clients GetItem",
+                              "Users GetItem", "Sessions+Transient TransactWriteItems"]
+    code = parse_qs(urlsplit(location).query)["code"][0]
+    ddb.reset()
+    # The exchange: the client, the code used (one conditional update, nothing read
+    # first), the access token stored; the ID token is signed by KMS, not DynamoDB.
+    pair = base64.b64encode(f"{client.client_id}:{secret}".encode()).decode()
+    answer = api.post("/oidc/token", raw=urlencode({
+        "grant_type": "authorization_code", "code": code,
+        "redirect_uri": "https://shop.example/cb"}), headers={
+        "Content-Type": "application/x-www-form-urlencoded", "Authorization": f"Basic {pair}"})
+    assert answer.status_code == 200
+    assert ddb.requests() == ["Clients GetItem", "Transient UpdateItem", "Transient PutItem"]
+    ddb.reset()
+    # userinfo: the access token, one read.
+    assert api.get("/oidc/userinfo", headers={
+        "Authorization": f"Bearer {api.body_of(answer)['access_token']}"}).status_code == 200
+    assert ddb.requests() == ["Transient GetItem"]

@@ -20,6 +20,7 @@ code counts once, a guess counts once, a failure leaves no half-made change.
 
 from __future__ import annotations
 
+import base64
 import functools
 import itertools
 import json
@@ -29,6 +30,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from types import SimpleNamespace
 from typing import Any
+from urllib.parse import parse_qs, urlencode, urlsplit
 
 import botocore.session
 import pyotp
@@ -43,7 +45,13 @@ from unit.fakes import FakeClock
 
 from functions import bootstrap, crypto
 from functions.api.application import PURGE_FUNCTION, create_app
-from functions.bootstrap import LazyServices, Repositories, build_repositories, build_services
+from functions.bootstrap import (
+    LazyServices,
+    Repositories,
+    build_operator,
+    build_repositories,
+    build_services,
+)
 from functions.core import code_format
 from functions.local.pump import lambda_record
 from functions.operator import Operator
@@ -408,6 +416,68 @@ def _check_purge(case: Case, result: Any, kind: str | None) -> None:
     assert case.request("GET", "/me", cookie=case.notes["phone"]).status_code == 401
 
 
+SHOP = "https://shop.example/cb"
+
+
+def _prepare_application(case: Case) -> None:
+    _prepare_signed_in(case)
+    operator = build_operator(case.settings)
+    client, secret = operator.create_client(case.tenant, "Shop", (SHOP,))
+    case.notes["client"], case.notes["secret"] = client, secret
+    case.notes["authorize"] = "/oidc/authorize?" + urlencode({
+        "client_id": client.client_id, "redirect_uri": SHOP, "response_type": "code",
+        "scope": "openid", "state": "s"})
+
+
+def _act_authorize(case: Case) -> Any:
+    return case.request("GET", case.notes["authorize"], cookie=case.notes["cookie"])
+
+
+def _code_of(reply: Any) -> str:
+    location = str(reply.headers["Location"])
+    assert location.startswith(SHOP + "?code="), location
+    return parse_qs(urlsplit(location).query)["code"][0]
+
+
+def _exchange(case: Case, code: str) -> Any:
+    pair = base64.b64encode(
+        f"{case.notes['client'].client_id}:{case.notes['secret']}".encode()).decode()
+    return case.client.http.request(
+        "POST", f"/t/{case.tenant}/api/oidc/token",
+        headers={"Content-Type": "application/x-www-form-urlencoded",
+                 "Authorization": f"Basic {pair}"},
+        body=urlencode({"grant_type": "authorization_code", "code": code,
+                        "redirect_uri": SHOP}).encode())
+
+
+def _check_authorize(case: Case, reply: Any, kind: str | None) -> None:
+    if _failed(reply, kind):
+        return
+    # The code given is the one stored: it exchanges, once.
+    assert reply.status_code == 302, (kind, reply.body)
+    code = _code_of(reply)
+    assert _exchange(case, code).status_code == 200
+    assert _exchange(case, code).status_code == 400
+
+
+def _prepare_exchange(case: Case) -> None:
+    _prepare_application(case)
+    case.notes["code"] = _code_of(_act_authorize(case))
+
+
+def _check_exchange(case: Case, reply: Any, kind: str | None) -> None:
+    if _failed(reply, kind):
+        # The code is used or not; never a token answered and not stored.
+        return
+    assert reply.status_code == 200, (kind, reply.body)
+    token = json.loads(reply.body)["access_token"]
+    info = case.client.http.request("GET", f"/t/{case.tenant}/api/oidc/userinfo",
+                                    headers={"Authorization": f"Bearer {token}"})
+    assert info.status_code == 200, info.body
+    # A retried redemption recognised itself; the code is used now.
+    assert _exchange(case, case.notes["code"]).status_code == 400
+
+
 SCENARIOS = [
     Scenario("add codes", _prepare_signed_in,
              lambda c: c.request("POST", "/me/backup-codes", cookie=c.notes["cookie"]),
@@ -432,6 +502,9 @@ SCENARIOS = [
                                  cookie=c.notes["cookie"]),
              _check_end_session),
     Scenario("purge", _prepare_purge, _act_purge, _check_purge),
+    Scenario("authorize, signed in", _prepare_application, _act_authorize, _check_authorize),
+    Scenario("token exchange", _prepare_exchange,
+             lambda c: _exchange(c, c.notes["code"]), _check_exchange),
 ]
 
 

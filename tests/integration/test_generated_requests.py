@@ -7,22 +7,18 @@ No answer may be a 5xx, and every answer is the document's.
 from __future__ import annotations
 
 import json
-import threading
 from collections import Counter
-from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
 import schemathesis
-from chalice.app import Chalice
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import response_schema_conformance
 
 from functions.api.routes.contract import OPENAPI
-from functions.local.server import FrontDoor
 
 if TYPE_CHECKING:
     from conftest import Api
@@ -37,19 +33,6 @@ JSON_VALUES = st.recursive(
 FIELDS = ("username", "password", "flow", "method", "code", "generation")
 # Every status the generated requests got, by class: the last test looks at the spread.
 SEEN: Counter[str] = Counter()
-
-
-@pytest.fixture(scope="module")
-def served(app: Chalice, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The app behind the local front door (the same server `make run` uses), on a free port."""
-    front = FrontDoor(("127.0.0.1", 0), app, tmp_path_factory.mktemp("spa"))
-    thread = threading.Thread(target=front.serve_forever, kwargs={"poll_interval": 0.05},
-                              daemon=True)
-    thread.start()
-    host, port = front.server_address[:2]
-    yield f"http://{host}:{port}"
-    front.shutdown()
-    front.server_close()
 
 
 @pytest.fixture

@@ -7,6 +7,8 @@ the SAM template (infra/template.yaml merged in) and the Lambda zip.
 
 from __future__ import annotations
 
+import base64
+import dataclasses
 import importlib.metadata
 import importlib.util
 import json
@@ -49,7 +51,6 @@ pytestmark = pytest.mark.package
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
        "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; "
        "frame-ancestors 'none'")
-CACHING_DISABLED = "4135ea2d-6df8-44a3-9df3-4b5a84be39ad"
 CACHING_OPTIMIZED = "658327ea-f89d-4fab-a63d-7e88639e58f6"
 LOOKUP_KEY_ARN = ("arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:"
                   "parameter${LookupKeyParameterName}")
@@ -97,6 +98,9 @@ def render(value: Any) -> str:
             return argument
         if name == "Ref":
             return f"Ref {argument}"
+        if name == "Fn::If":
+            condition, then, otherwise = argument
+            return f"If {condition} {render(then)} else {render(otherwise)}"
     raise AssertionError(f"unexpected value {value!r}")
 
 
@@ -111,10 +115,18 @@ def role_of(package: Package, function: str) -> str:
 
 
 def statements(package: Package, role: str) -> list[dict[str, Any]]:
+    """Every statement a role can have: a conditional one (Fn::If, else nothing) counts."""
     properties = package.properties(role)
     assert "ManagedPolicyArns" not in properties
-    return [statement for policy in properties["Policies"]
-            for statement in policy["PolicyDocument"]["Statement"]]
+    found = []
+    for policy in properties["Policies"]:
+        for written in policy["PolicyDocument"]["Statement"]:
+            statement = written
+            if set(written) == {"Fn::If"}:
+                _condition, statement, otherwise = written["Fn::If"]
+                assert otherwise == {"Ref": "AWS::NoValue"}
+            found.append(statement)
+    return found
 
 
 def grants(package: Package, role: str) -> set[tuple[str, str]]:
@@ -143,7 +155,7 @@ def test_lambda_requirements_are_the_locked_closure_of_the_runtime_deps() -> Non
     required = _pins(ROOT / "requirements.txt")
     locked = _pins(ROOT / "requirements.lock")
     # GIVEN the service's runtime dependencies, without the packaging tool
-    wanted = {"pynamodb", "argon2-cffi", "pyotp", "aws-lambda-powertools"}
+    wanted = {"pynamodb", "argon2-cffi", "pyotp", "aws-lambda-powertools", "pyjwt"}
     # THEN requirements.txt pins them and all they need, at the locked versions
     assert {name: locked[name] for name in required} == required
     closure, todo = set(), list(wanted)
@@ -362,26 +374,62 @@ def transformed(package: Package) -> dict[str, Any]:
     return resources
 
 
-def test_sam_transform_makes_that_mapping_and_no_other_permissions(
+def test_sam_transform_makes_those_mappings_and_no_other_permissions(
         transformed: dict[str, Any]) -> None:
     resources = transformed
 
-    (mapping,) = [r["Properties"] for r in resources.values()
-                  if r["Type"] == "AWS::Lambda::EventSourceMapping"]
-    assert mapping["FunctionName"] == {"Ref": "PurgeSessions"}
-    assert mapping["EventSourceArn"] == {"Fn::GetAtt": ["CodeSetsTable", "StreamArn"]}
-    assert (mapping["StartingPosition"], mapping["BisectBatchOnFunctionError"],
-            mapping["MaximumRetryAttempts"], mapping["MaximumRecordAgeInSeconds"],
-            mapping["FunctionResponseTypes"]) == (
+    mappings = {r["Properties"]["FunctionName"]["Ref"]: r["Properties"]
+                for r in resources.values() if r["Type"] == "AWS::Lambda::EventSourceMapping"}
+    assert set(mappings) == {"PurgeSessions", "BackchannelLogout"}
+    purge, logout = mappings["PurgeSessions"], mappings["BackchannelLogout"]
+    assert purge["EventSourceArn"] == {"Fn::GetAtt": ["CodeSetsTable", "StreamArn"]}
+    assert (purge["StartingPosition"], purge["BisectBatchOnFunctionError"],
+            purge["MaximumRetryAttempts"], purge["MaximumRecordAgeInSeconds"],
+            purge["FunctionResponseTypes"]) == (
         "TRIM_HORIZON", True, 5, 3600, ["ReportBatchItemFailures"])
-    assert mapping["DestinationConfig"]["OnFailure"]["Destination"] == {
+    assert purge["DestinationConfig"]["OnFailure"]["Destination"] == {
         "Fn::GetAtt": ["PurgeFailureQueue", "Arn"]}
+    assert logout["EventSourceArn"] == {"Fn::GetAtt": ["SessionsTable", "StreamArn"]}
+    assert logout["DestinationConfig"]["OnFailure"]["Destination"] == {
+        "Fn::GetAtt": ["LogoutFailureQueue", "Arn"]}
+    assert logout["FilterCriteria"] == LOGOUT_FILTER
     # SAM adds no role or policy of its own: the functions come with theirs.
     iam = {name for name, r in resources.items() if r["Type"].startswith("AWS::IAM::")}
-    assert iam == {"DefaultRole", "PurgeSessionsRole"}
+    assert iam == {"DefaultRole", "PurgeSessionsRole", "BackchannelLogoutRole"}
     stages = [r["Properties"]["StageName"] for r in resources.values()
               if r["Type"] == "AWS::ApiGateway::Stage"]
     assert stages == ["api"]
+
+
+# Only deletions of sessions that signed in to applications start the function.
+LOGOUT_FILTER = {"Filters": [{"Pattern": json.dumps(
+    {"eventName": ["REMOVE"],
+     "dynamodb": {"OldImage": {"clients": {"SS": [{"exists": True}]}}}})}]}
+
+
+def test_the_logout_filter_lets_through_exactly_what_the_handler_acts_on() -> None:
+    """The event source mapping's filter (EventBridge pattern syntax), evaluated here on
+    the records the handler sees: it must never drop one the handler would act on."""
+    from functions.stream.records import ended_session
+
+    pattern = json.loads(LOGOUT_FILTER["Filters"][0]["Pattern"])
+
+    def matches(record: dict[str, Any]) -> bool:
+        old = record.get("dynamodb", {}).get("OldImage", {})
+        return (record["eventName"] in pattern["eventName"]
+                and "SS" in old.get("clients", {}))
+
+    base = {"tenant": {"S": "acme"}, "username": {"S": "alice"}, "session_id": {"S": "s1"},
+            "subject": {"S": "sub"}}
+    records = [
+        {"eventName": "REMOVE", "dynamodb": {"OldImage": {**base, "clients": {"SS": ["c1"]}}}},
+        {"eventName": "REMOVE", "dynamodb": {"OldImage": base}},
+        {"eventName": "MODIFY", "dynamodb": {"OldImage": {**base, "clients": {"SS": ["c1"]}},
+                                             "NewImage": {**base, "clients": {"SS": ["c1"]}}}},
+        {"eventName": "INSERT", "dynamodb": {"NewImage": base}},
+    ]
+    assert [matches(r) for r in records] == [ended_session(r) is not None for r in records]
+    assert [matches(r) for r in records] == [True, False, False, False]
 
 
 def test_failure_queue_is_encrypted_and_only_the_purge_function_sends(
@@ -402,6 +450,9 @@ def test_failure_queue_is_encrypted_and_only_the_purge_function_sends(
 
 # -- Least privilege ---------------------------------------------------------------------
 
+# The stack's own key, or the one a rotation names (docs/DEPLOY.md).
+SIGNING_KEY = "If OwnSigningKey SigningKey.Arn else Ref SigningKeyArn"
+
 API_GRANTS = {
     ("logs:CreateLogStream", "ApiFunctionLogGroup.Arn"),
     ("logs:PutLogEvents", "ApiFunctionLogGroup.Arn"),
@@ -418,10 +469,29 @@ API_GRANTS = {
     ("dynamodb:DeleteItem", "SessionsTable.Arn"),
     ("dynamodb:Query", "${SessionsTable.Arn}/index/by_user"),
     ("dynamodb:GetItem", "TransientTable.Arn"),
+    ("dynamodb:PutItem", "TransientTable.Arn"),
     ("dynamodb:UpdateItem", "TransientTable.Arn"),
     ("dynamodb:DeleteItem", "TransientTable.Arn"),
+    ("dynamodb:GetItem", "ClientsTable.Arn"),
+    ("kms:Sign", SIGNING_KEY),
+    ("kms:Verify", SIGNING_KEY),
+    ("kms:GetPublicKey", SIGNING_KEY),
+    ("kms:Verify", "Ref PreviousSigningKeyArn"),
+    ("kms:GetPublicKey", "Ref PreviousSigningKeyArn"),
     ("ssm:GetParameter", LOOKUP_KEY_ARN),
     ("kms:Decrypt", "arn:${AWS::Partition}:kms:${AWS::Region}:${AWS::AccountId}:key/*"),
+}
+
+LOGOUT_GRANTS = {
+    ("logs:CreateLogStream", "LogoutFunctionLogGroup.Arn"),
+    ("logs:PutLogEvents", "LogoutFunctionLogGroup.Arn"),
+    ("dynamodb:DescribeStream", "SessionsTable.StreamArn"),
+    ("dynamodb:GetRecords", "SessionsTable.StreamArn"),
+    ("dynamodb:GetShardIterator", "SessionsTable.StreamArn"),
+    ("dynamodb:ListStreams", "${SessionsTable.Arn}/stream/*"),
+    ("dynamodb:GetItem", "ClientsTable.Arn"),
+    ("kms:Sign", SIGNING_KEY),
+    ("sqs:SendMessage", "LogoutFailureQueue.Arn"),
 }
 
 PURGE_GRANTS = {
@@ -441,19 +511,21 @@ PURGE_GRANTS = {
 
 def test_each_function_has_its_own_least_privilege_role(package: Package) -> None:
     api_role, purge_role = role_of(package, "APIHandler"), role_of(package, "PurgeSessions")
-    assert api_role != purge_role
-    # No other IAM resource could attach more to either role.
+    logout_role = role_of(package, "BackchannelLogout")
+    assert len({api_role, purge_role, logout_role}) == 3
+    # No other IAM resource could attach more to any role.
     iam = {name for name, r in package.resources.items() if r["Type"].startswith("AWS::IAM::")}
-    assert iam == {api_role, purge_role}
+    assert iam == {api_role, purge_role, logout_role}
 
     assert grants(package, api_role) == API_GRANTS
     assert grants(package, purge_role) == PURGE_GRANTS
+    assert grants(package, logout_role) == LOGOUT_GRANTS
 
     (decrypt,) = [s for s in statements(package, api_role) if "kms:Decrypt" in s["Action"]]
     assert decrypt["Condition"] == {"StringEquals": {
         "kms:ViaService": {"Fn::Sub": "ssm.${AWS::Region}.amazonaws.com"},
         "kms:EncryptionContext:PARAMETER_ARN": {"Fn::Sub": LOOKUP_KEY_ARN}}}
-    for role in (api_role, purge_role):
+    for role in (api_role, purge_role, logout_role):
         trust = package.properties(role)["AssumeRolePolicyDocument"]["Statement"]
         assert [(s["Principal"], s["Action"]) for s in trust] == [
             ({"Service": "lambda.amazonaws.com"}, "sts:AssumeRole")]
@@ -469,6 +541,10 @@ def test_no_scan_and_no_wildcard_resource_anywhere(package: Package) -> None:
             assert "*" not in as_list(statement["Resource"]), name
 
 
+CURRENT_KEY = {"Fn::If": ["OwnSigningKey", {"Fn::GetAtt": ["SigningKey", "Arn"]},
+                          {"Ref": "SigningKeyArn"}]}
+
+
 def test_functions_are_configured_from_the_stack(package: Package) -> None:
     expected = {
         "TENANTS_TABLE": {"Ref": "TenantsTable"},
@@ -476,12 +552,18 @@ def test_functions_are_configured_from_the_stack(package: Package) -> None:
         "CODE_SETS_TABLE": {"Ref": "CodeSetsTable"},
         "SESSIONS_TABLE": {"Ref": "SessionsTable"},
         "TRANSIENT_TABLE": {"Ref": "TransientTable"},
+        "CLIENTS_TABLE": {"Ref": "ClientsTable"},
         "CODE_SETS_STREAM_ARN": {"Fn::GetAtt": ["CodeSetsTable", "StreamArn"]},
+        "SESSIONS_STREAM_ARN": {"Fn::GetAtt": ["SessionsTable", "StreamArn"]},
+        "SIGNING_KEY_IDS": {"Fn::If": ["RotatingSigningKey",
+                                       {"Fn::Join": [",", [CURRENT_KEY,
+                                                           {"Ref": "PreviousSigningKeyArn"}]]},
+                                       CURRENT_KEY]},
         "LOOKUP_KEY_PARAMETER": {"Ref": "LookupKeyParameterName"},
         "CLIENT_IP_HEADER": "CloudFront-Viewer-Address",
         "SECURE_COOKIES": "true",
     }
-    for function in ("APIHandler", "PurgeSessions"):
+    for function in ("APIHandler", "PurgeSessions", "BackchannelLogout"):
         variables = package.properties(function)["Environment"]["Variables"]
         assert {k: variables.get(k) for k in expected} == expected, function
         assert not {"DYNAMODB_ENDPOINT", "SSM_ENDPOINT", "TABLE_PREFIX"} & set(variables)
@@ -492,7 +574,15 @@ def test_functions_are_configured_from_the_stack(package: Package) -> None:
     # Only the API checks the origin secret, so only the API holds it.
     api_variables = package.properties("APIHandler")["Environment"]["Variables"]
     assert api_variables["ORIGIN_SECRET"] == {"Ref": "OriginSecret"}
-    assert "ORIGIN_SECRET" not in package.properties("PurgeSessions")["Environment"]["Variables"]
+    for function in ("PurgeSessions", "BackchannelLogout"):
+        assert "ORIGIN_SECRET" not in package.properties(function)["Environment"]["Variables"]
+    # Issuers: the custom domain, else the viewer's host (the API) or the distribution's
+    # own name (back-channel logout, which is not in the API's dependency cycle).
+    assert api_variables["PUBLIC_ORIGIN"] == {"Fn::If": [
+        "HasCustomDomain", {"Fn::Sub": "https://${DomainName}"}, ""]}
+    assert package.properties("BackchannelLogout")["Environment"]["Variables"][
+        "PUBLIC_ORIGIN"] == {"Fn::If": ["HasCustomDomain", {"Fn::Sub": "https://${DomainName}"},
+                                        {"Fn::Sub": "https://${Distribution.DomainName}"}]}
     secret = package.template["Parameters"]["OriginSecret"]
     assert secret["NoEcho"] is True and secret["MinLength"] >= 32
 
@@ -530,7 +620,7 @@ def test_distribution_serves_the_spa_and_the_api_on_one_origin(package: Package)
 
     default = config["DefaultCacheBehavior"]
     behaviours = {b["PathPattern"]: b for b in config["CacheBehaviors"]}
-    assert set(behaviours) == {"/t/*/api/*", "/static/*"}
+    assert set(behaviours) == {"/t/*/api/*", "/t/*/.well-known/*", "/static/*"}
     assert default["TargetOriginId"] == "spa"
     assert default["FunctionAssociations"] == [{
         "EventType": "viewer-request",
@@ -539,17 +629,33 @@ def test_distribution_serves_the_spa_and_the_api_on_one_origin(package: Package)
     assert behaviours["/static/*"]["CachePolicyId"] == CACHING_OPTIMIZED
 
     to_api = behaviours["/t/*/api/*"]
-    assert to_api["TargetOriginId"] == "api"
-    assert to_api["CachePolicyId"] == CACHING_DISABLED
     assert set(to_api["AllowedMethods"]) >= {"GET", "POST", "DELETE"}
-    assert to_api["ViewerProtocolPolicy"] == "https-only"  # a redirected POST loses its body
-    assert to_api["OriginRequestPolicyId"] == {"Ref": "ApiOriginRequestPolicy"}
+    for path in ("/t/*/api/*", "/t/*/.well-known/*"):
+        behaviour = behaviours[path]
+        assert behaviour["TargetOriginId"] == "api"
+        assert behaviour["CachePolicyId"] == {"Ref": "ApiCachePolicy"}
+        # a redirected POST loses its body
+        assert behaviour["ViewerProtocolPolicy"] == "https-only"
+        assert behaviour["OriginRequestPolicyId"] == {"Ref": "ApiOriginRequestPolicy"}
+        assert behaviour["FunctionAssociations"] == [{
+            "EventType": "viewer-request", "FunctionARN": {"Fn::GetAtt": [
+                "ApiForwardedHostFunction", "FunctionMetadata.FunctionARN"]}}]
+    # Nothing of the API is cached (it says no-store; public metadata a second at most),
+    # and the key holds the whole request, so nothing is shared between viewers. The
+    # policy exists to forward Authorization, which CloudFront takes only in a cache key.
+    cache = package.properties("ApiCachePolicy")["CachePolicyConfig"]
+    assert (cache["MinTTL"], cache["DefaultTTL"], cache["MaxTTL"]) == (0, 0, 1)
+    key = cache["ParametersInCacheKeyAndForwardedToOrigin"]
+    assert key["HeadersConfig"] == {"HeaderBehavior": "whitelist", "Headers": ["Authorization"]}
+    assert key["CookiesConfig"] == {"CookieBehavior": "all"}
+    assert key["QueryStringsConfig"] == {"QueryStringBehavior": "all"}
     forwarded = package.properties("ApiOriginRequestPolicy")["OriginRequestPolicyConfig"]
     assert forwarded["CookiesConfig"] == {"CookieBehavior": "all"}
     assert forwarded["HeadersConfig"]["HeaderBehavior"] == "whitelist"
     headers = {h.lower() for h in forwarded["HeadersConfig"]["Headers"]}
-    assert {"x-requested-with", "user-agent", "cloudfront-viewer-address", "content-type"} <= (
-        headers)
+    assert {"x-requested-with", "user-agent", "cloudfront-viewer-address", "content-type",
+            "x-forwarded-host"} <= headers
+    assert "authorization" not in headers  # CloudFront refuses it here: the cache policy
     assert "host" not in headers  # API Gateway answers only to its own host name
 
     for behaviour in (default, *behaviours.values()):
@@ -652,6 +758,18 @@ def test_cloudfront_function_sends_tenant_pages_to_the_spa(package: Package) -> 
                             timeout=60, check=False)
     assert result.returncode == 0, result.stderr
     assert dict(zip(cases, json.loads(result.stdout), strict=True)) == cases
+
+
+def test_the_api_learns_the_viewers_host_and_never_the_viewers_claim(package: Package) -> None:
+    code = package.properties("ApiForwardedHostFunction")["FunctionCode"]
+    sent = {"host": "id.example.com", "x-forwarded-host": "evil.example"}
+    result = subprocess.run(["node", str(CLOUDFRONT_HARNESS)], capture_output=True, text=True,
+                            input=json.dumps({"code": code, "uris": ["/t/acme/api/oidc/token"],
+                                              "headers": sent}),
+                            timeout=60, check=False)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout) == [{"uri": "/t/acme/api/oidc/token", "headers": {
+        "host": "id.example.com", "x-forwarded-host": "id.example.com"}}]
 
 
 def test_infra_template_is_the_merged_one(package: Package) -> None:
@@ -861,6 +979,54 @@ def test_purge_role_is_enough_for_a_purge(stack: Any, package: Package, roles: R
     # THEN no record failed, and her sessions are gone
     assert result == {"batchItemFailures": []}
     assert list(SessionModel.scan()) == []
+
+
+def test_every_functions_handler_is_what_app_py_exports(stack: Any, package: Package) -> None:
+    exported = lambda_entry_point()
+    handlers = {name: r["Properties"]["Handler"] for name, r in package.resources.items()
+                if r["Type"] == "AWS::Serverless::Function"}
+    assert set(handlers) == {"APIHandler", "PurgeSessions", "BackchannelLogout"}
+    for handler in handlers.values():
+        module, attribute = handler.split(".")
+        assert module == "app" and callable(exported[attribute]), handler
+
+
+def test_logout_role_is_enough_for_a_back_channel_logout(
+        stack: Any, package: Package, roles: Roles, monkeypatch: pytest.MonkeyPatch) -> None:
+    from oidc_world import backchannel_receiver
+
+    from functions.bootstrap import build_operator
+
+    _seed(stack)
+    with backchannel_receiver() as receiver:
+        # GIVEN an application with a back-channel logout address, and a session that
+        # signed in to it and has just ended
+        # (the receiver is on http://127.0.0.1, as only local runs allow)
+        local = dataclasses.replace(stack.settings, allow_http_loopback=True)
+        client, _ = build_operator(local).create_client(
+            "acme", "Shop", ("https://shop.example/cb",), backchannel_logout_uri=receiver.url)
+        record = {"eventID": "1", "eventName": "REMOVE", "eventSource": "aws:dynamodb",
+                  "eventSourceARN": stack.settings.sessions_stream_arn, "dynamodb": {
+                      "SequenceNumber": "7", "OldImage": {
+                          "tenant": {"S": "acme"}, "username": {"S": "alice"},
+                          "session_id": {"S": "s1"}, "subject": {"S": "sub-1"},
+                          "clients": {"SS": [client.client_id]}}}}
+        # WHEN the logout function, built as Lambda builds it, gets the record with only
+        # the logout role's actions
+        monkeypatch.setenv("SIGNING_KEY_IDS", ",".join(stack.settings.signing_key_ids))
+        monkeypatch.setenv("PUBLIC_ORIGIN", "https://id.example.test")
+        roles.assume(role_of(package, "BackchannelLogout"))
+        backchannel_logout = lambda_entry_point()["backchannel_logout"]
+        result = backchannel_logout({"Records": [record]}, SimpleNamespace(
+            function_name="logout", aws_request_id="1", memory_limit_in_mb=512,
+            invoked_function_arn="arn:aws:lambda:us-east-1:0:function:logout",
+            get_remaining_time_in_millis=lambda: 10_000))
+        roles.drop()
+    # THEN it failed nothing, and the application got a logout token for that session
+    assert result == {"batchItemFailures": []}
+    (token,) = receiver.tokens
+    claims = json.loads(base64.urlsafe_b64decode(token.split(".")[1] + "=="))
+    assert (claims["sid"], claims["sub"], claims["aud"]) == ("s1", "sub-1", client.client_id)
 
 
 def test_the_alarms_watch_the_metrics_the_service_writes(package: Package) -> None:

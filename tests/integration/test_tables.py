@@ -95,12 +95,13 @@ def test_ttl_attribute_matches_the_model(resource: str) -> None:
     assert model.get_attributes()[ttl_attributes[0]].attr_type == "N"
 
 
-def test_only_the_code_sets_stream_exists_with_both_images() -> None:
+def test_the_streams_carry_what_their_readers_compare() -> None:
     # The purge compares the old and new generation of a code set (a spent code
-    # keeps it, a change moves it), so it needs NEW_AND_OLD_IMAGES.
+    # keeps it, a change moves it), so it needs NEW_AND_OLD_IMAGES; back-channel
+    # logout reads only what a deleted session held.
     streams = {name: table["StreamSpecification"]["StreamViewType"]
                for name, table in TABLES.items() if "StreamSpecification" in table}
-    assert streams == {"CodeSetsTable": "NEW_AND_OLD_IMAGES"}
+    assert streams == {"CodeSetsTable": "NEW_AND_OLD_IMAGES", "SessionsTable": "OLD_IMAGE"}
 
 
 def test_tables_are_on_demand_and_encrypted() -> None:

@@ -1,7 +1,8 @@
 // Runs a CloudFront Function on viewer-request events, the way CloudFront calls it.
 //   echo '{"code": "function handler(event) {...}", "uris": ["/t/acme/"]}' | node cloudfront_function.mjs
 // prints one result per uri: {"uri": <rewritten uri>}, {"status": 301, "location": ...},
-// or {"status": 404} for an answer without a location.
+// or {"status": 404} for an answer without a location. With "headers" in the input
+// (name -> value) the requests carry them and each result has the headers sent on.
 // Used by tests/integration/test_package.py on the function in infra/template.yaml.
 import { readFileSync } from 'node:fs';
 
@@ -19,11 +20,16 @@ const results = input.uris.map((uri) => {
       method: 'GET',
       uri,
       querystring: {},
-      headers: { host: { value: 'd111111abcdef8.cloudfront.net' } },
+      headers: Object.fromEntries(Object.entries(
+        input.headers ?? { host: 'd111111abcdef8.cloudfront.net' }).map(([k, v]) => [k, { value: v }])),
       cookies: {},
     },
   };
   const out = handler(event);
+  if (!out.statusCode && input.headers) {
+    return { uri: out.uri, headers: Object.fromEntries(
+      Object.entries(out.headers).map(([k, v]) => [k, v.value])) };
+  }
   if (!out.statusCode) return { uri: out.uri };
   return out.headers.location
     ? { status: out.statusCode, location: out.headers.location.value }

@@ -1,12 +1,14 @@
 """DynamoDB implementations of the domain's repositories (functions/core/ports.py)."""
 
+from .clients import DynamoClientRepository
 from .code_sets import DynamoCodeSetRepository
+from .grants import DynamoGrantStore
 from .password_attempts import DynamoPasswordAttemptRepository
 from .sessions import DynamoSessionRepository
 from .signin import DynamoSignInStore
 from .tenants import DynamoTenantRepository
 from .users import DynamoUserRepository
 
-__all__ = ["DynamoCodeSetRepository", "DynamoPasswordAttemptRepository",
-           "DynamoSessionRepository", "DynamoSignInStore", "DynamoTenantRepository",
-           "DynamoUserRepository"]
+__all__ = ["DynamoClientRepository", "DynamoCodeSetRepository", "DynamoGrantStore",
+           "DynamoPasswordAttemptRepository", "DynamoSessionRepository", "DynamoSignInStore",
+           "DynamoTenantRepository", "DynamoUserRepository"]

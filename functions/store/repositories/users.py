@@ -29,7 +29,8 @@ class DynamoUserRepository:
         item = UserModel(keys.user_pk(user.tenant, user.username), tenant=user.tenant,
                          username=user.username, password_hash=user.password_hash,
                          totp_secret=user.totp_secret, totp_enabled=user.totp_enabled,
-                         failed_attempts=0, flows={}, created_at=user.created_at)
+                         failed_attempts=0, flows={}, created_at=user.created_at,
+                         subject=user.subject)
         if not applied(lambda: item.save(condition=UserModel.pk.does_not_exist())):
             raise Conflict(f"User {user.username} already exists.")
 
@@ -48,6 +49,23 @@ class DynamoUserRepository:
         self._update_existing(tenant, username, [UserModel.failed_attempts.set(0),
                                                  UserModel.locked_until.remove()])
 
+    def subject(self, tenant: str, username: str, new_subject: str) -> str | None:
+        pk = keys.user_pk(tenant, username)
+        try:
+            found = UserModel.get(pk, consistent_read=True, attributes_to_get=["pk", "subject"])
+        except UserModel.DoesNotExist:
+            return None
+        if found.subject:
+            return found.subject
+        # Users made before subjects existed get one at first use; if_not_exists keeps
+        # whichever of two racing first uses landed first (and a retry keeps its own).
+        item = UserModel(pk)
+        if not applied(lambda: item.update(
+                actions=[UserModel.subject.set(UserModel.subject | new_subject)],
+                condition=_EXISTS)):
+            return None
+        return item.subject
+
     def _update_existing(self, tenant: str, username: str, actions: list[Any]) -> None:
         if not applied(lambda: UserModel(keys.user_pk(tenant, username)).update(
                 actions=actions, condition=_EXISTS)):
@@ -59,4 +77,5 @@ def user_of(item: UserModel) -> User:
                 created_at=float(item.created_at), totp_secret=item.totp_secret,
                 totp_last_step=None if item.totp_last_step is None else int(item.totp_last_step),
                 failed_attempts=int(item.failed_attempts or 0),
-                locked_until=None if item.locked_until is None else float(item.locked_until))
+                locked_until=None if item.locked_until is None else float(item.locked_until),
+                subject=item.subject)
