@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from . import crypto
 from .core.account import Account
+from .core.authenticator import AuthenticatorParts, Authenticators
 from .core.backup_codes import BackupCodeService
 from .core.ports import Clock, Hasher
 from .core.purge import PurgeService
@@ -17,9 +18,11 @@ from .core.sessions import SessionLimits, Sessions, Tokens
 from .core.signin import LoginFlows, SecondFactors, SignIn, SignInParts
 from .core.tenants import TenantDirectory
 from .operator import Operator
+from .qr import SvgQrCodes
 from .settings import Settings
 from .store.models import UserModel, bind_models
 from .store.repositories import (
+    DynamoAuthenticatorRepository,
     DynamoCodeSetRepository,
     DynamoPasswordAttemptRepository,
     DynamoSessionRepository,
@@ -45,6 +48,7 @@ class Repositories:
     code_sets: DynamoCodeSetRepository
     sessions: DynamoSessionRepository
     signin: DynamoSignInStore
+    authenticators: DynamoAuthenticatorRepository
 
 
 # The sign-in step reads the user and the code set at once: two requests in flight
@@ -61,7 +65,8 @@ def build_repositories(settings: Settings) -> Repositories:
     return Repositories(DynamoTenantRepository(), DynamoUserRepository(),
                         DynamoPasswordAttemptRepository(), code_sets,
                         DynamoSessionRepository(connection),
-                        DynamoSignInStore(connection, code_sets, _PARALLEL))
+                        DynamoSignInStore(connection, code_sets, _PARALLEL),
+                        DynamoAuthenticatorRepository(connection))
 
 
 def lookup_keys(settings: Settings, key: bytes | None = None) -> crypto.KeyRing:
@@ -82,6 +87,7 @@ class Services:
     sessions: Sessions
     account: Account
     backup_codes: BackupCodeService
+    authenticators: Authenticators
     purges: PurgeService
 
 
@@ -106,9 +112,13 @@ def build_services(settings: Settings, lookup_key: bytes | None = None,
         flows=LoginFlows(crypto.TokenSigner(keys), crypto.new_id, clock, limits),
         factors=SecondFactors(stores.code_sets, backup_codes, crypto.Totp(), crypto.new_id),
         hasher=hasher, sessions=sessions, clock=clock, new_id=crypto.new_id))
+    authenticators = Authenticators(AuthenticatorParts(
+        store=stores.authenticators, users=stores.users, code_sets=stores.code_sets,
+        totp=crypto.Totp(), qr=SvgQrCodes(),
+        tenants=tenants, clock=clock, new_id=crypto.new_id))
     return Services(settings=settings, tenants=tenants, signin=signin, sessions=sessions,
                     account=Account(stores.users, stores.code_sets), backup_codes=backup_codes,
-                    purges=PurgeService(tenants, stores.sessions))
+                    authenticators=authenticators, purges=PurgeService(tenants, stores.sessions))
 
 
 class LazyServices:

@@ -5,10 +5,11 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from . import code_format
-from .errors import InvalidCode, NotEnabled, ReauthenticationRequired
+from .errors import InvalidCode, NotEnabled
 from .model import Change, ChangeKind, CodeSet, CodeSetStatus, IssuedCodes, Session
 from .policy import TenantPolicy
 from .ports import Clock, CodeSetRepository, Hasher, Tagger
+from .sessions import require_recent_authentication
 
 
 class BackupCodeService:
@@ -98,5 +99,4 @@ class BackupCodeService:
                       credential_generation=code_set.credential_generation)
 
     def _require_recent_authentication(self, session: Session, policy: TenantPolicy) -> None:
-        if self._clock.now() - session.authenticated_at > policy.reauth_max_age_seconds:
-            raise ReauthenticationRequired()
+        require_recent_authentication(session, policy, self._clock.now())

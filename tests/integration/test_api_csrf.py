@@ -21,7 +21,7 @@ READS = sorted((m, p) for m, p in ROUTES if m == "GET")
 
 
 def test_the_routes_were_found() -> None:
-    assert len(STATE_CHANGING) == 8 and len(READS) == 5
+    assert len(STATE_CHANGING) == 11 and len(READS) == 5
 
 
 @pytest.mark.parametrize(("method", "path"), STATE_CHANGING)

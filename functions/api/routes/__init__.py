@@ -1,7 +1,8 @@
 """The tenant API's routes, by resource; each module lists its ROUTES."""
 
 from ..routing import Route
-from . import account, auth, backup_codes, contract, sessions, tenant
+from . import account, auth, authenticator, backup_codes, contract, sessions, tenant
 
-ROUTES: list[Route] = [*auth.ROUTES, *account.ROUTES, *backup_codes.ROUTES,
-                       *sessions.ROUTES, *tenant.ROUTES, *contract.ROUTES]
+ROUTES: list[Route] = [*auth.ROUTES, *account.ROUTES, *authenticator.ROUTES,
+                       *backup_codes.ROUTES, *sessions.ROUTES, *tenant.ROUTES,
+                       *contract.ROUTES]

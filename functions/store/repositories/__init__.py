@@ -1,5 +1,6 @@
 """DynamoDB implementations of the domain's repositories (functions/core/ports.py)."""
 
+from .authenticators import DynamoAuthenticatorRepository
 from .code_sets import DynamoCodeSetRepository
 from .password_attempts import DynamoPasswordAttemptRepository
 from .sessions import DynamoSessionRepository
@@ -7,6 +8,6 @@ from .signin import DynamoSignInStore
 from .tenants import DynamoTenantRepository
 from .users import DynamoUserRepository
 
-__all__ = ["DynamoCodeSetRepository", "DynamoPasswordAttemptRepository",
-           "DynamoSessionRepository", "DynamoSignInStore", "DynamoTenantRepository",
-           "DynamoUserRepository"]
+__all__ = ["DynamoAuthenticatorRepository", "DynamoCodeSetRepository",
+           "DynamoPasswordAttemptRepository", "DynamoSessionRepository", "DynamoSignInStore",
+           "DynamoTenantRepository", "DynamoUserRepository"]

@@ -152,7 +152,9 @@ def session_item(session: Session) -> SessionModel:
         created_at=session.created_at, last_seen_at=session.last_seen_at,
         authenticated_at=session.authenticated_at, expires_at=utc(session.expires_at),
         ip=session.ip, user_agent=session.user_agent,
-        credential_generation=session.credential_generation, methods=list(session.methods))
+        credential_generation=session.credential_generation, methods=list(session.methods),
+        # Stored only when set: the attribute is absent on every ordinary session.
+        mfa_setup_required=session.mfa_setup_required or None)
 
 
 def _flow_attempts(item: UserModel, flow_id: str) -> int:

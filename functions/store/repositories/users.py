@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from ...core.errors import Conflict, NotFound
-from ...core.model import User, UserSummary
+from ...core.model import PendingTotp, User, UserSummary
 from .. import keys
 from ..conditional import applied
 from ..models import UserModel
@@ -59,4 +59,14 @@ def user_of(item: UserModel) -> User:
                 created_at=float(item.created_at), totp_secret=item.totp_secret,
                 totp_last_step=None if item.totp_last_step is None else int(item.totp_last_step),
                 failed_attempts=int(item.failed_attempts or 0),
-                locked_until=None if item.locked_until is None else float(item.locked_until))
+                locked_until=None if item.locked_until is None else float(item.locked_until),
+                totp_pending=pending_of(item))
+
+
+def pending_of(item: UserModel | None) -> PendingTotp | None:
+    """The authenticator set-up pending on a user's item, if any."""
+    if item is None or item.totp_pending_secret is None:
+        return None
+    return PendingTotp(secret=item.totp_pending_secret,
+                       expires_at=float(item.totp_pending_expires_at or 0),
+                       attempts=int(item.totp_pending_attempts or 0))
