@@ -24,7 +24,7 @@ from .. import keys
 from ..conditional import applied
 from ..models import CodeSetModel, SessionModel, UserModel
 from .code_sets import ENABLED, SecondFactorChanges, change_actions, generation_is
-from .users import pending_of
+from .users import pending_of, user_item
 
 _PENDING = (UserModel.totp_pending_secret, UserModel.totp_pending_expires_at,
             UserModel.totp_pending_attempts, UserModel.totp_pending_attempt)
@@ -60,7 +60,7 @@ class DynamoAuthenticatorRepository:
         read: list[UserModel | None] = []
 
         def landed() -> bool:
-            read.append(_read(pk))
+            read.append(user_item(pk))
             return read[0] is not None and read[0].totp_pending_attempt == attempt_id
 
         if applied(lambda: item.update(actions=[UserModel.totp_pending_attempts.add(1),
@@ -160,10 +160,3 @@ def _put_code_set(transaction: TransactWrite, plan: _Plan) -> None:
                         credential_generation=change.credential_generation, change=change.kind,
                         changed_by=change.session_ref, changed_at=change.at)
     transaction.save(item, condition=CodeSetModel.pk.does_not_exist(), return_values="ALL_OLD")
-
-
-def _read(pk: str) -> UserModel | None:
-    try:
-        return UserModel.get(pk, consistent_read=True)
-    except UserModel.DoesNotExist:
-        return None

@@ -26,7 +26,7 @@ from ..conditional import Reasons, applied, returned, text, transact
 from ..models import CodeSetModel, SessionModel, UsageMap, UserModel
 from ..times import utc
 from .code_sets import ENABLED, DynamoCodeSetRepository, code_path, generation_is
-from .users import user_of
+from .users import user_item, user_of
 
 SECOND_FACTOR = Counter(failures=UserModel.failed_attempts,
                         locked_until=UserModel.locked_until, attempt=UserModel.attempt,
@@ -72,10 +72,7 @@ class DynamoSignInStore:
             actions=[flow.set((flow | 0) + 1)])
 
         def read() -> UserModel | None:
-            try:
-                return UserModel.get(pk, consistent_read=True)
-            except UserModel.DoesNotExist:
-                return None
+            return user_item(pk)
 
         try:
             return reserve(lambda: UserModel(pk), read, SECOND_FACTOR, start.reservation, guard)

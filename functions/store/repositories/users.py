@@ -19,11 +19,8 @@ _EXISTS = UserModel.pk.exists()
 
 class DynamoUserRepository:
     def get(self, tenant: str, username: str) -> User | None:
-        try:
-            item = UserModel.get(keys.user_pk(tenant, username), consistent_read=True)
-        except UserModel.DoesNotExist:
-            return None
-        return user_of(item)
+        item = user_item(keys.user_pk(tenant, username))
+        return None if item is None else user_of(item)
 
     def create(self, user: User) -> None:
         item = UserModel(keys.user_pk(user.tenant, user.username), tenant=user.tenant,
@@ -52,6 +49,14 @@ class DynamoUserRepository:
         if not applied(lambda: UserModel(keys.user_pk(tenant, username)).update(
                 actions=actions, condition=_EXISTS)):
             raise NotFound(f"User {username} does not exist.")
+
+
+def user_item(pk: str) -> UserModel | None:
+    """A user's item as stored (a consistent read), or None."""
+    try:
+        return UserModel.get(pk, consistent_read=True)
+    except UserModel.DoesNotExist:
+        return None
 
 
 def user_of(item: UserModel) -> User:
