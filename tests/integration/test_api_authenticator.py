@@ -165,6 +165,23 @@ def test_the_fifth_wrong_code_discards_the_set_up(bob: Api, repos: Any) -> None:
     assert confirm(bob, cookie, code_of(bob, again)).status_code == 204
 
 
+def test_a_set_up_out_of_confirmations_refuses_even_the_right_code(bob: Api,
+                                                                    repos: Any) -> None:
+    # GIVEN a set-up whose five confirmations were counted (by a burst, say, that the
+    # discard has not caught up with)
+    cookie = password_session(bob)
+    setup = start(bob, cookie)
+    counts = [repos.authenticators.count_confirmation(bob.tenant, "bob", f"burst-{i}",
+                                                      bob.clock.now(), MAX_CONFIRMATIONS)
+              for i in range(MAX_CONFIRMATIONS + 2)]
+    # THEN DynamoDB counted five and refused the rest ...
+    assert [c.counted for c in counts] == [True] * MAX_CONFIRMATIONS + [False, False]
+    # ... and the right code is refused before it is checked, the set-up discarded
+    bob.expect_error(confirm(bob, cookie, code_of(bob, setup)), 410, "setup_expired")
+    assert factors(bob, cookie)["totp"] is False
+    bob.expect_error(confirm(bob, cookie, code_of(bob, setup)), 404, "no_pending_setup")
+
+
 def test_an_expired_set_up_is_gone(bob: Api) -> None:
     # GIVEN a set-up left for ten minutes (the injected clock)
     cookie = password_session(bob)
@@ -346,6 +363,17 @@ def test_under_require_mfa_the_only_factor_cannot_be_removed_but_can_be_replaced
     api.add_codes(cookie)
     assert api.delete("/me/totp", cookie=cookie).status_code == 204
     assert api.body_of(api.login())["methods"] == ["backup_code"]
+
+
+def test_under_require_mfa_codes_removed_earlier_do_not_count_as_a_factor(
+        api: Api, required: None) -> None:
+    # GIVEN alice's codes added and removed (her code set stays, disabled)
+    cookie = api.sign_in()
+    api.add_codes(cookie)
+    assert api.delete("/me/backup-codes", cookie=cookie).status_code == 204
+    # THEN the authenticator is her only factor, and stays
+    api.expect_error(api.delete("/me/totp", cookie=cookie), 409, "second_factor_required")
+    assert api.body_of(api.login())["methods"] == ["totp"]
 
 
 def test_a_set_up_that_outlasts_the_reauthentication_limit_asks_for_the_password(
