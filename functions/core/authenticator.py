@@ -10,6 +10,7 @@ change and the stream purge deletes them.
 
 from __future__ import annotations
 
+import hmac
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import NoReturn
@@ -122,7 +123,7 @@ class Authenticators:
         pending = user.totp_pending if user is not None else None
         if pending is None:  # confirmed meanwhile (another tab), or the user is gone
             raise NoPendingSetup()
-        if pending.secret != confirmed.secret:
+        if not hmac.compare_digest(pending.secret, confirmed.secret):
             raise SetupExpired(REPLACED)
         if pending.expires_at <= self._p.clock.now():
             raise SetupExpired()
