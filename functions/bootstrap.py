@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from . import crypto
 from .core.account import Account
+from .core.authenticator import AuthenticatorParts, Authenticators
 from .core.authorization import Authorization, ProviderParts
 from .core.backup_codes import BackupCodeService
 from .core.clients import ClientRegistry
@@ -22,10 +23,12 @@ from .core.tenants import TenantDirectory
 from .core.tokens import TokenEndpoint
 from .delivery import HttpLogoutDelivery
 from .operator import Operator
+from .qr import SvgQrCodes
 from .settings import Settings
 from .signing import KmsJwtSigner, kms_client
 from .store.models import UserModel, bind_models
 from .store.repositories import (
+    DynamoAuthenticatorRepository,
     DynamoClientRepository,
     DynamoCodeSetRepository,
     DynamoGrantStore,
@@ -57,6 +60,7 @@ class Repositories:
     signin: DynamoSignInStore
     clients: DynamoClientRepository
     grants: DynamoGrantStore
+    authenticators: DynamoAuthenticatorRepository
 
 
 # The sign-in step reads the user and the code set at once: two requests in flight
@@ -74,7 +78,8 @@ def build_repositories(settings: Settings) -> Repositories:
                         DynamoPasswordAttemptRepository(), code_sets,
                         DynamoSessionRepository(connection),
                         DynamoSignInStore(connection, code_sets, _PARALLEL),
-                        DynamoClientRepository(), DynamoGrantStore(connection))
+                        DynamoClientRepository(), DynamoGrantStore(connection),
+                        DynamoAuthenticatorRepository(connection))
 
 
 def lookup_keys(settings: Settings, key: bytes | None = None) -> crypto.KeyRing:
@@ -95,6 +100,7 @@ class Services:
     sessions: Sessions
     account: Account
     backup_codes: BackupCodeService
+    authenticators: Authenticators
     purges: PurgeService
     authorization: Authorization
     tokens: TokenEndpoint
@@ -122,11 +128,15 @@ def build_services(settings: Settings, lookup_key: bytes | None = None,
         flows=LoginFlows(crypto.TokenSigner(keys), crypto.new_id, clock, limits),
         factors=SecondFactors(stores.code_sets, backup_codes, crypto.Totp(), crypto.new_id),
         hasher=hasher, sessions=sessions, clock=clock, new_id=crypto.new_id))
+    authenticators = Authenticators(AuthenticatorParts(
+        store=stores.authenticators, users=stores.users, code_sets=stores.code_sets,
+        totp=crypto.Totp(), qr=SvgQrCodes(),
+        tenants=tenants, clock=clock, new_id=crypto.new_id))
     provider = ProviderParts(stores.clients, stores.grants, stores.users, tokens, clock)
     signer = _jwt_signer(settings)
     return Services(settings=settings, tenants=tenants, signin=signin, sessions=sessions,
                     account=Account(stores.users, stores.code_sets), backup_codes=backup_codes,
-                    purges=PurgeService(tenants, stores.sessions),
+                    authenticators=authenticators, purges=PurgeService(tenants, stores.sessions),
                     authorization=Authorization(provider),
                     tokens=TokenEndpoint(provider, signer),
                     logout=Logout(provider, signer, stores.sessions, HttpLogoutDelivery()))

@@ -218,8 +218,9 @@ class Totp:
 
     @staticmethod
     def new_secret() -> str:
+        """160 bits from the OS generator, in base32 (RFC 4226's recommended length)."""
         return pyotp.random_base32()
 
     @staticmethod
-    def provisioning_uri(secret: str, username: str, issuer: str) -> str:
-        return pyotp.TOTP(secret).provisioning_uri(name=username, issuer_name=issuer)
+    def provisioning_uri(secret: str, account: str, issuer: str) -> str:
+        return pyotp.TOTP(secret).provisioning_uri(name=account, issuer_name=issuer)

@@ -14,7 +14,6 @@ from .core.policy import TenantPolicy, validate_tenant_id, validate_username
 from .core.ports import Hasher, TenantRepository, UserRepository
 from .crypto import Totp
 
-ISSUER = "Backup Codes"
 MIN_PASSWORD_LENGTH = 12
 
 
@@ -47,8 +46,9 @@ class Operator:
 
     def create_user(self, tenant_id: str, username: str, password: str,
                     totp: bool = False, totp_secret: str | None = None) -> str | None:
-        """Create a user; returns the otpauth:// URI when TOTP is on."""
-        self._require_tenant(tenant_id)
+        """Create a user; returns the otpauth:// URI when TOTP is on (its issuer the
+        tenant's display name, as when users set up their own authenticator)."""
+        tenant = self._require_tenant(tenant_id)
         username = validate_username(username)
         if len(password) < MIN_PASSWORD_LENGTH:
             raise InvalidRequest(f"The password must have at least {MIN_PASSWORD_LENGTH} "
@@ -60,7 +60,7 @@ class Operator:
                                     subject=crypto.new_id()))
         if secret is None:
             return None
-        return Totp.provisioning_uri(secret, username, f"{ISSUER} ({tenant_id})")
+        return Totp.provisioning_uri(secret, username, tenant.display_name)
 
     def list_users(self, tenant_id: str) -> list[UserSummary]:
         self._require_tenant(tenant_id)
@@ -85,6 +85,8 @@ class Operator:
     def rotate_client_secret(self, tenant_id: str, client_id: str) -> str:
         return self._clients.rotate_secret(tenant_id, client_id)
 
-    def _require_tenant(self, tenant_id: str) -> None:
-        if self._tenants.get(validate_tenant_id(tenant_id)) is None:
+    def _require_tenant(self, tenant_id: str) -> Tenant:
+        found = self._tenants.get(validate_tenant_id(tenant_id))
+        if found is None:
             raise NotFound(f"Tenant {tenant_id} does not exist.")
+        return found[0]

@@ -32,6 +32,11 @@ STATUS: dict[type[errors.DomainError], int] = {
     errors.NotEnabled: 404,
     errors.SessionNotFound: 404,
     errors.NotFound: 404,
+    errors.MfaSetupRequired: 403,
+    errors.NoPendingSetup: 404,
+    # The set-up existed and is gone for good (expired, used up, replaced): start anew.
+    errors.SetupExpired: 410,
+    errors.SecondFactorRequired: 409,
     errors.OAuthError: 400,
     errors.InvalidClient: 401,
     errors.InvalidGrant: 400,

@@ -5,7 +5,14 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from ..core.model import CodeSetStatus, IssuedCodes, Profile, Session, SessionSummary
+from ..core.model import (
+    CodeSetStatus,
+    IssuedCodes,
+    Profile,
+    Session,
+    SessionSummary,
+    TotpSetup,
+)
 from ..core.signin import LoginResult
 
 
@@ -42,6 +49,11 @@ def code_set_status(status: CodeSetStatus) -> dict[str, Any]:
 def issued_codes(issued: IssuedCodes) -> dict[str, Any]:
     return {"codes": issued.codes, "created_at": iso(issued.created_at),
             "generation": issued.generation}
+
+
+def totp_setup(setup: TotpSetup) -> dict[str, Any]:
+    return {"secret": setup.secret, "otpauth_uri": setup.otpauth_uri, "qr_svg": setup.qr_svg,
+            "expires_at": iso(setup.expires_at)}
 
 
 def sessions(found: list[SessionSummary], current: Session) -> dict[str, Any]:

@@ -1,4 +1,5 @@
-"""The route preamble, declared once: tenant, CSRF, session, then the route's own few lines.
+"""The route preamble, declared once: tenant, CSRF, session (and what a session that
+must set up a second factor may do), then the route's own few lines.
 
 Every route of a tenant's API is a plain function of a `Call` listed in a
 `Route`; `register` puts each behind the same preamble and the same error
@@ -15,7 +16,7 @@ from typing import Any
 from chalice.app import Chalice, Request, Response
 
 from ..bootstrap import Services
-from ..core.errors import Unauthenticated
+from ..core.errors import MfaSetupRequired, Unauthenticated
 from ..core.grants import Issuer
 from ..core.model import RequestContext, Session
 from ..core.policy import TenantPolicy
@@ -100,6 +101,9 @@ class Route:
     # Under /t/{tenant}/api, or (discovery) directly under /t/{tenant}.
     under_api: bool = True
     content_types: tuple[str, ...] = ("application/json",)
+    # Open to a session that must set up a second factor first (a tenant's
+    # require_mfa); every other signed-in route refuses it: 403 mfa_setup_required.
+    during_mfa_setup: bool = False
 
     @property
     def checks_csrf(self) -> bool:
@@ -136,8 +140,9 @@ def _with_preamble(app: Chalice, route: Route, services: Callable[[], Services])
             require_xhr(request)
         found = services()
         call = Call(tenant, found.tenants.policy(tenant), request, found)
-        if route.signed_in:
-            _ = call.session  # resolved before the route runs: 401 if there is none
+        # A signed-in route's session is resolved before it runs (401 if there is none).
+        if route.signed_in and call.session.mfa_setup_required and not route.during_mfa_setup:
+            raise MfaSetupRequired()
         return route.view(call, **params)
 
     handle.__name__ = route.view.__name__

@@ -166,7 +166,10 @@ class Authorization:
 def _satisfies(request: AuthorizationRequest, session: Session, now: float, *,
                since: float | None) -> bool:
     """Whether the session's sign-in is as fresh as the request asks. `prompt=login`
-    needs a sign-in after the request was made (`since`): never at the endpoint itself."""
+    needs a sign-in after the request was made (`since`): never at the endpoint itself.
+    A session that must first set up a second factor signs in to no application."""
+    if session.mfa_setup_required:
+        return False
     if request.prompt == "login" and (since is None or session.authenticated_at <= since):
         return False
     return request.max_age is None or now - session.authenticated_at <= request.max_age

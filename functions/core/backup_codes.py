@@ -5,10 +5,11 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from . import code_format
-from .errors import InvalidCode, NotEnabled, ReauthenticationRequired
+from .errors import InvalidCode, NotEnabled
 from .model import Change, ChangeKind, CodeSet, CodeSetStatus, IssuedCodes, Session
 from .policy import TenantPolicy
 from .ports import Clock, CodeSetRepository, Hasher, Tagger
+from .sessions import require_recent_authentication
 
 
 class BackupCodeService:
@@ -55,9 +56,11 @@ class BackupCodeService:
         if current is None or not current.enabled:
             raise NotEnabled()
         tombstone = self._new_generation()
-        self._code_sets.remove(session.tenant, session.username, current.generation, tombstone,
+        # A tenant that requires a second factor keeps its users' last one.
+        self._code_sets.remove(session.tenant, session.username, current.generation,
                                Change("removed", session.token_hash, self._clock.now(),
-                                      credential_generation=tombstone))
+                                      credential_generation=tombstone),
+                               keep_a_factor=policy.require_mfa)
 
     def match(self, code_set: CodeSet | None, canonical_code: str) -> str:
         """The lookup tag of the code in the set: exactly one argon2 verification.
@@ -98,5 +101,4 @@ class BackupCodeService:
                       credential_generation=code_set.credential_generation)
 
     def _require_recent_authentication(self, session: Session, policy: TenantPolicy) -> None:
-        if self._clock.now() - session.authenticated_at > policy.reauth_max_age_seconds:
-            raise ReauthenticationRequired()
+        require_recent_authentication(session, policy, self._clock.now())

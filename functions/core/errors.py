@@ -98,6 +98,27 @@ class NotFound(DomainError):
     message = "Not found."
 
 
+class MfaSetupRequired(DomainError):
+    code = "mfa_setup_required"
+    message = "Set up an authenticator app first: your organisation requires a second factor."
+
+
+class NoPendingSetup(DomainError):
+    code = "no_pending_setup"
+    message = "There is no authenticator set-up to confirm. Start the set-up again."
+
+
+class SetupExpired(DomainError):
+    code = "setup_expired"
+    message = "This authenticator set-up has expired. Start the set-up again."
+
+
+class SecondFactorRequired(DomainError):
+    code = "second_factor_required"
+    message = ("Your organisation requires a second factor: add backup codes before "
+               "removing the authenticator app.")
+
+
 class OAuthError(DomainError):
     """An error of the OpenID Provider's token, userinfo and admin endpoints, whose
     codes are OAuth 2.0's (RFC 6749 §5.2, RFC 6750 §3.1)."""

@@ -5,7 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
-ChangeKind = Literal["added", "regenerated", "removed"]
+# Changes to a user's second factor: the backup codes', then the authenticator's.
+ChangeKind = Literal["added", "regenerated", "removed", "authenticator_added",
+                     "authenticator_removed"]
 # How a session authenticated, in the order it did: the password, then a second factor.
 Method = Literal["pwd", "totp", "backup_code"]
 
@@ -15,6 +17,16 @@ class Tenant:
     tenant_id: str
     display_name: str
     created_at: float
+
+
+@dataclass(frozen=True)
+class PendingTotp:
+    """An authenticator being set up: not a second factor until a code confirms it."""
+
+    secret: str
+    expires_at: float
+    # Confirmations tried on it, each counted before it is checked.
+    attempts: int = 0
 
 
 @dataclass
@@ -27,6 +39,7 @@ class User:
     totp_last_step: int | None = None
     failed_attempts: int = 0
     locked_until: float | None = None
+    totp_pending: PendingTotp | None = None
     # The user's OpenID subject: random, given at creation (or at first use, for users
     # made before subjects existed).
     subject: str | None = None
@@ -99,6 +112,26 @@ class IssuedCodes:
 
 
 @dataclass(frozen=True)
+class TotpSetup:
+    """A pending authenticator as the user's app takes it: shown once, never logged."""
+
+    secret: str
+    otpauth_uri: str
+    qr_svg: str
+    expires_at: float
+
+
+@dataclass(frozen=True)
+class TotpActivation:
+    """A confirmed set-up: the pending secret it makes the authenticator, and the time
+    step of the code that confirmed it (claimed, so that code cannot sign in)."""
+
+    secret: str
+    step: int
+    now: float
+
+
+@dataclass(frozen=True)
 class Change:
     """A change to a user's second factor: who made it (the stream purge keeps that
     session), when, and the credential generation it moves to."""
@@ -135,6 +168,9 @@ class Session:
     # of an older one is refused (sessions end at the change).
     credential_generation: str | None = None
     methods: tuple[Method, ...] = ()
+    # Signed in under a tenant's require_mfa without a second factor: good only for
+    # setting one up, until an authenticator is confirmed (api/routing.py).
+    mfa_setup_required: bool = False
 
 
 @dataclass(frozen=True)

@@ -15,11 +15,13 @@ from .model import (
     Change,
     CodeSet,
     Counted,
+    PendingTotp,
     Reservation,
     Session,
     SessionSummary,
     Spend,
     Tenant,
+    TotpActivation,
     User,
     UserSummary,
 )
@@ -128,8 +130,51 @@ class CodeSetRepository(Protocol):
     def replace(self, code_set: CodeSet, expected_generation: str, change: Change) -> None:
         """Swap the whole set; GenerationMismatch or NotEnabled when another change won."""
         ...
-    def remove(self, tenant: str, username: str, expected_generation: str,
-               new_generation: str, change: Change) -> None: ...
+    def remove(self, tenant: str, username: str, expected_generation: str, change: Change,
+               *, keep_a_factor: bool = False) -> None:
+        """Disable the set (its generation becomes the change's credential generation);
+        with `keep_a_factor` only while the user has an authenticator (SecondFactorRequired
+        otherwise), checked in the same transaction."""
+        ...
+
+
+@dataclass(frozen=True)
+class PendingCount:
+    """What counting a confirmation found: whether this attempt was counted (and may be
+    checked), and the pending set-up as stored (None: there is none)."""
+
+    counted: bool
+    pending: PendingTotp | None
+
+
+class AuthenticatorRepository(Protocol):
+    """The authenticator on the user's item. Activating and removing it are changes to
+    the second factor: one transaction with the code-set item, whose credential
+    generation moves (made as a disabled item when the user has none), and the changing
+    session, which moves with it; a retry recognises its own new generation."""
+
+    def start(self, tenant: str, username: str, pending: PendingTotp) -> None:
+        """Store a pending set-up in place of any other; Unauthenticated without a user."""
+        ...
+    def count_confirmation(self, tenant: str, username: str, attempt_id: str, now: float,
+                           max_attempts: int) -> PendingCount:
+        """Count one confirmation on the pending set-up before it is checked: refused
+        when there is none, it expired, or it has had `max_attempts` already."""
+        ...
+    def discard(self, tenant: str, username: str, secret: str) -> None:
+        """Drop the pending set-up of this secret (not a newer one)."""
+        ...
+    def activate(self, tenant: str, username: str, activation: TotpActivation, change: Change,
+                 over: str | None) -> bool:
+        """The pending secret becomes the authenticator, over the credential generation
+        `over` (as the changing session read it). False when the set-up is no longer the
+        one confirmed or expired meanwhile, or the second factor changed since `over`."""
+        ...
+    def remove(self, tenant: str, username: str, change: Change, over: str | None,
+               keep_a_factor: bool) -> bool:
+        """Remove the authenticator, over `over`. False when there is none, when
+        (`keep_a_factor`) the user has no backup codes on, or the second factor changed."""
+        ...
 
 
 class SessionRepository(Protocol):
@@ -245,3 +290,16 @@ class Clock(Protocol):
 
 class TotpVerifier(Protocol):
     def matching_step(self, secret: str, code: str, now: float) -> int | None: ...
+
+
+class TotpAuthenticator(TotpVerifier, Protocol):
+    """Secrets and otpauth:// URIs for authenticator apps."""
+
+    def new_secret(self) -> str: ...
+    def provisioning_uri(self, secret: str, account: str, issuer: str) -> str: ...
+
+
+class QrCodes(Protocol):
+    def svg(self, text: str) -> str:
+        """A QR code of `text` as SVG that is safe to put inline in a page."""
+        ...

@@ -1,4 +1,5 @@
-"""Ending a user's other sessions after a change to their backup codes."""
+"""Ending a user's other sessions after a change to their second factor: backup codes
+added, regenerated or removed, an authenticator set up or removed."""
 
 from __future__ import annotations
 

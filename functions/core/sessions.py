@@ -6,9 +6,15 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import NoReturn
 
-from .errors import InvalidCredentials, InvalidRequest, SessionNotFound, Unauthenticated
+from .errors import (
+    InvalidCredentials,
+    InvalidRequest,
+    ReauthenticationRequired,
+    SessionNotFound,
+    Unauthenticated,
+)
 from .model import Method, RequestContext, Session, SessionSummary, User
-from .policy import USERNAME
+from .policy import USERNAME, TenantPolicy
 from .ports import Clock, Hasher, SessionRepository, UserRepository
 
 # last_seen_at is written at most this often, so reads stay reads.
@@ -53,7 +59,8 @@ class Sessions:
         self._limits = limits
 
     def new(self, user: User, context: RequestContext, methods: tuple[Method, ...],
-            credential_generation: str | None) -> tuple[Session, str]:
+            credential_generation: str | None, *,
+            mfa_setup_required: bool = False) -> tuple[Session, str]:
         """A session for a user who just authenticated, and its token; not stored yet."""
         now = self._clock.now()
         token = f"{user.username}{TOKEN_SEPARATOR}{self._tokens.new_token()}"
@@ -63,13 +70,15 @@ class Sessions:
             created_at=now, last_seen_at=now, authenticated_at=now,
             expires_at=now + min(self._limits.lifetime_seconds, self._limits.idle_seconds),
             ip=context.ip, user_agent=context.user_agent,
-            credential_generation=credential_generation, methods=methods)
+            credential_generation=credential_generation, methods=methods,
+            mfa_setup_required=mfa_setup_required)
         return session, token
 
     def open(self, user: User, context: RequestContext, methods: tuple[Method, ...],
-             credential_generation: str | None) -> str:
+             credential_generation: str | None, *, mfa_setup_required: bool = False) -> str:
         """A new stored session; its token."""
-        session, token = self.new(user, context, methods, credential_generation)
+        session, token = self.new(user, context, methods, credential_generation,
+                                  mfa_setup_required=mfa_setup_required)
         self._sessions.create(session)
         return token
 
@@ -138,6 +147,12 @@ class Sessions:
                 self._sessions.delete(session.tenant, candidate.token_hash)
                 return
         raise SessionNotFound()
+
+
+def require_recent_authentication(session: Session, policy: TenantPolicy, now: float) -> None:
+    """Changes to the second factor need a password younger than the tenant's limit."""
+    if now - session.authenticated_at > policy.reauth_max_age_seconds:
+        raise ReauthenticationRequired()
 
 
 def _username_of(token: str | None) -> str:

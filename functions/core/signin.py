@@ -59,7 +59,8 @@ MAX_FLOW_TOKEN_LENGTH = 512
 
 @dataclass(frozen=True)
 class LoginResult:
-    status: Literal["mfa_required", "authenticated"]
+    # mfa_setup_required: signed in, but only to set up a second factor (require_mfa).
+    status: Literal["mfa_required", "authenticated", "mfa_setup_required"]
     flow_token: str | None = None
     methods: tuple[SecondFactor, ...] = ()
     session_token: str | None = None
@@ -235,10 +236,15 @@ class SignIn:
         if self._p.hasher.needs_rehash(user.password_hash):
             self._p.users.set_password_hash(tenant, username, self._p.hasher.hash(password))
         methods, generation = self._p.factors.available(user)
-        if not methods:
-            return LoginResult("authenticated", session_token=self._p.sessions.open(
-                user, context, ("pwd",), generation))
-        return LoginResult("mfa_required", flow_token=self._p.flows.start(user), methods=methods)
+        if methods:
+            return LoginResult("mfa_required", flow_token=self._p.flows.start(user),
+                               methods=methods)
+        # Without a second factor the password signs in; under require_mfa the session
+        # is good only for setting one up until an authenticator is confirmed.
+        token = self._p.sessions.open(user, context, ("pwd",), generation,
+                                      mfa_setup_required=policy.require_mfa)
+        return LoginResult("mfa_setup_required" if policy.require_mfa else "authenticated",
+                           session_token=token)
 
     def _check_password(self, tenant: str, policy: TenantPolicy, username: str,
                         password: str) -> User:

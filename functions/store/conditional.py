@@ -75,11 +75,15 @@ def transact(connection: Connection, build: Callable[[TransactWrite], None], *, 
 
 def returned(reasons: Reasons, key: str) -> dict[str, Any] | None:
     """The stored item (DynamoDB JSON) a cancellation returned for the key `key`."""
-    for reason in reasons:
-        item = reason.raw_item if reason is not None else None
-        if item and item.get("pk", {}).get("S") == key:
-            return item
-    return None
+    found = returned_all(reasons, key)
+    return found[0] if found else None
+
+
+def returned_all(reasons: Reasons, key: str) -> list[dict[str, Any]]:
+    """Every stored item a cancellation returned for the key `key`: tables may share a
+    key (a user's item and their code set), so more than one may carry it."""
+    items = [reason.raw_item for reason in reasons if reason is not None and reason.raw_item]
+    return [item for item in items if item.get("pk", {}).get("S") == key]
 
 
 def text(item: dict[str, Any] | None, name: str) -> str | None:

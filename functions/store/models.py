@@ -58,6 +58,13 @@ class UserModel(Model):
     attempt = UnicodeAttribute(null=True)
     # Login flow id -> second-factor attempts made on it (FLOW_USED once it signed in).
     flows = MapAttribute[str, object](null=True)
+    # An authenticator being set up (functions/core/authenticator.py): its secret, until
+    # when a code may confirm it, and the confirmations counted before each check
+    # (`totp_pending_attempt`: the id of the last one, so a retried count knows itself).
+    totp_pending_secret = UnicodeAttribute(null=True)
+    totp_pending_expires_at = NumberAttribute(null=True)
+    totp_pending_attempts = NumberAttribute(null=True)
+    totp_pending_attempt = UnicodeAttribute(null=True)
     created_at = NumberAttribute()
     # The user's OpenID subject: random, stable, unique per tenant (set at first use).
     subject = UnicodeAttribute(null=True)
@@ -130,6 +137,8 @@ class SessionModel(Model):
     credential_generation = UnicodeAttribute(null=True)
     # How the session authenticated (RFC 8176 method references: pwd, otp, ...).
     methods = ListAttribute[str](null=True)
+    # Good only for setting up a second factor (a tenant's require_mfa), until it is.
+    mfa_setup_required = BooleanAttribute(null=True)
     reauth_failures = NumberAttribute(null=True)
     reauth_attempt = UnicodeAttribute(null=True)
     expires_at = TTLAttribute()

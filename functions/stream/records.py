@@ -1,8 +1,8 @@
 """Reading the code-set table's stream records: which purge a record asks for.
 
-Every change to a user's second factor (codes added, regenerated or removed, and
-later the authenticator) moves the item's credential generation; spending a code
-does not. So a record purges exactly when the credential generation moved, or
+Every change to a user's second factor (codes added, regenerated or removed, the
+authenticator set up or removed) moves the item's credential generation; spending a
+code does not. So a record purges exactly when the credential generation moved, or
 the item appeared or vanished. A record that cannot be read raises: it is
 reported as a batch item failure, retried, and at last sent to the failure queue,
 never skipped.

@@ -188,6 +188,7 @@ EVERY_ROUTE = [
     ("POST", "/auth/logout"), ("GET", "/me"), ("GET", "/me/backup-codes"),
     ("POST", "/me/backup-codes"), ("POST", "/me/backup-codes/regenerate"),
     ("DELETE", "/me/backup-codes"), ("GET", "/me/sessions"), ("DELETE", "/me/sessions/abc"),
+    ("POST", "/me/totp"), ("POST", "/me/totp/confirm"), ("DELETE", "/me/totp"),
     ("GET", "/openapi.json"),
 ]
 

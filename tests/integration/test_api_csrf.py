@@ -28,7 +28,7 @@ READS = sorted((m, p) for m, p in ROUTES if m == "GET" and f"/api{OIDC}/" not in
 
 
 def test_the_routes_were_found() -> None:
-    assert len(STATE_CHANGING) == 10 and len(READS) == 5
+    assert len(STATE_CHANGING) == 13 and len(READS) == 5
     assert {("POST", "/t/{tenant}/api/oidc/token"),
                       ("POST", "/t/{tenant}/api/oidc/userinfo")} == EXEMPT
 

@@ -7,16 +7,18 @@ the botocore clients the PynamoDB models use (one event per API call).
 from __future__ import annotations
 
 import base64
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 from urllib.parse import parse_qs, urlencode, urlsplit
 
+import pyotp
 import pytest
 from unit.fakes import CountingHasher
 
 from functions.operator import Operator
 
 if TYPE_CHECKING:
-    from conftest import Api, DynamoCalls
+    from conftest import Api, Demo, DynamoCalls
 
 
 def spend_all_but(api: Api, codes: list[str], left: int) -> list[str]:
@@ -149,3 +151,56 @@ def test_dynamodb_calls_of_the_openid_provider(api: Api, ddb: DynamoCalls,
     assert api.get("/oidc/userinfo", headers={
         "Authorization": f"Bearer {api.body_of(answer)['access_token']}"}).status_code == 200
     assert ddb.requests() == ["Transient GetItem"]
+
+
+def _password_only(api: Api, new_user: Callable[..., Demo]) -> tuple[Api, str]:
+    """bob, who has no second factor yet, signed in by his password."""
+    bob = api.as_user(new_user(api.tenant, "bob", totp=False))
+    return bob, bob.cookie_of(bob.login())
+
+
+def test_dynamodb_calls_of_starting_an_authenticator_set_up(
+        api: Api, ddb: DynamoCalls, new_user: Callable[..., Demo]) -> None:
+    bob, cookie = _password_only(api, new_user)
+    ddb.reset()
+    assert bob.post("/me/totp", cookie=cookie).status_code == 200
+    # the session check, then the pending set-up written on the user's item
+    assert ddb.requests() == ["CodeSets+Sessions TransactGetItems", "Users UpdateItem"]
+
+
+def test_dynamodb_calls_of_confirming_an_authenticator(
+        api: Api, ddb: DynamoCalls, new_user: Callable[..., Demo]) -> None:
+    bob, cookie = _password_only(api, new_user)
+    secret = bob.body_of(bob.post("/me/totp", cookie=cookie))["secret"]
+    code = pyotp.TOTP(secret).at(bob.clock.now())
+    wrong = "000000" if code != "000000" else "111111"
+    ddb.reset()
+    assert bob.post("/me/totp/confirm", {"code": wrong}, cookie=cookie).status_code == 401
+    # a wrong code: the session check and the attempt counted (which reads the set-up)
+    assert ddb.requests() == ["CodeSets+Sessions TransactGetItems", "Users UpdateItem"]
+    ddb.reset()
+    assert bob.post("/me/totp/confirm", {"code": code}, cookie=cookie).status_code == 204
+    # a right one: then one transaction of the user, the code set and the session
+    assert ddb.requests() == ["CodeSets+Sessions TransactGetItems", "Users UpdateItem",
+                              "CodeSets+Sessions+Users TransactWriteItems"]
+
+
+def test_dynamodb_calls_of_removing_the_authenticator(api: Api, ddb: DynamoCalls) -> None:
+    cookie = api.sign_in()
+    ddb.reset()
+    assert api.delete("/me/totp", cookie=cookie).status_code == 204
+    assert ddb.requests() == ["CodeSets+Sessions TransactGetItems",
+                              "CodeSets+Sessions+Users TransactWriteItems"]
+
+
+def test_dynamodb_calls_of_a_sign_in_that_must_set_up_a_factor(
+        api: Api, ddb: DynamoCalls, operator: Operator, new_user: Callable[..., Demo]) -> None:
+    operator.set_policy(api.tenant, require_mfa=True)
+    api.clock.advance(31)  # past the tenant cache
+    bob = api.as_user(new_user(api.tenant, "bob", totp=False))
+    assert bob.get("/tenant").status_code == 200  # the policy read, and cached
+    ddb.reset()
+    assert bob.body_of(bob.login())["status"] == "mfa_setup_required"
+    # the password step as ever, then the restricted session stored
+    assert ddb.requests() == ["Transient UpdateItem", "Users GetItem", "Transient DeleteItem",
+                              "CodeSets GetItem", "Sessions PutItem"]

@@ -214,6 +214,10 @@ class Case:
     def user(self) -> Any:
         return self.repos.users.get(self.tenant, "alice")
 
+    def code_set_generation(self) -> str | None:
+        found = self.code_set()
+        return found.credential_generation if found is not None else None
+
 
 @pytest.fixture
 def new_case(settings: Settings, operator: Operator,
@@ -478,6 +482,55 @@ def _check_exchange(case: Case, reply: Any, kind: str | None) -> None:
     assert _exchange(case, case.notes["code"]).status_code == 400
 
 
+def _prepare_set_up(case: Case) -> None:
+    _prepare_signed_in(case)
+    reply = case.request("POST", "/me/totp", cookie=case.notes["cookie"])
+    case.notes["setup"] = json.loads(reply.body)
+    case.notes["generation"] = case.code_set_generation()
+
+
+def _check_start(case: Case, reply: Any, kind: str | None) -> None:
+    pending = case.user().totp_pending
+    if _failed(reply, kind):
+        assert pending is None or kind == "ambiguous_always", pending
+        return
+    assert reply.status_code == 200, (kind, reply.body)
+    # The key shown is the key stored.
+    assert pending is not None and pending.secret == json.loads(reply.body)["secret"]
+
+
+def _act_confirm(case: Case) -> Any:
+    code = pyotp.TOTP(case.notes["setup"]["secret"]).at(case.clock.now())
+    return case.request("POST", "/me/totp/confirm", {"code": code}, cookie=case.notes["cookie"])
+
+
+def _check_confirm(case: Case, reply: Any, kind: str | None) -> None:
+    user, secret = case.user(), case.notes["setup"]["secret"]
+    if _failed(reply, kind):
+        if user.totp_secret == secret:  # every answer lost, the change made
+            assert kind == "ambiguous_always" and user.totp_pending is None
+        else:  # nothing half-made: the old authenticator, the set-up still pending
+            assert user.totp_secret == case.secret and user.totp_pending is not None
+            assert user.totp_pending.attempts <= 1  # a try counts once, retries or not
+            assert case.code_set_generation() == case.notes["generation"]
+        return
+    assert reply.status_code == 204, (kind, reply.body)
+    assert user.totp_secret == secret and user.totp_pending is None
+    assert case.code_set_generation() != case.notes["generation"]
+    # The changing session moved with the change: it goes on.
+    assert case.request("GET", "/me", cookie=case.notes["cookie"]).status_code == 200
+
+
+def _check_remove_totp(case: Case, reply: Any, kind: str | None) -> None:
+    user = case.user()
+    if _failed(reply, kind):
+        assert user.totp_secret == case.secret or kind == "ambiguous_always"
+        return
+    assert reply.status_code == 204, (kind, reply.body)
+    assert user.totp_secret is None
+    assert case.request("GET", "/me", cookie=case.notes["cookie"]).status_code == 200
+
+
 SCENARIOS = [
     Scenario("add codes", _prepare_signed_in,
              lambda c: c.request("POST", "/me/backup-codes", cookie=c.notes["cookie"]),
@@ -505,6 +558,12 @@ SCENARIOS = [
     Scenario("authorize, signed in", _prepare_application, _act_authorize, _check_authorize),
     Scenario("token exchange", _prepare_exchange,
              lambda c: _exchange(c, c.notes["code"]), _check_exchange),
+    Scenario("start an authenticator set-up", _prepare_signed_in,
+             lambda c: c.request("POST", "/me/totp", cookie=c.notes["cookie"]), _check_start),
+    Scenario("confirm an authenticator", _prepare_set_up, _act_confirm, _check_confirm),
+    Scenario("remove the authenticator", _prepare_signed_in,
+             lambda c: c.request("DELETE", "/me/totp", cookie=c.notes["cookie"]),
+             _check_remove_totp),
 ]
 
 

@@ -60,7 +60,7 @@ def test_no_generated_request_is_a_server_error(case: Any, served: str, api: Api
 @settings(max_examples=120, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(path=st.sampled_from(["/auth/login", "/auth/mfa", "/auth/reauth",
-                             "/me/backup-codes/regenerate"]),
+                             "/me/backup-codes/regenerate", "/me/totp/confirm"]),
        body=st.dictionaries(st.sampled_from(FIELDS), JSON_VALUES, max_size=4) | JSON_VALUES)
 def test_any_json_body_is_answered_in_the_contract(api: Api, session_headers: dict[str, str],
                                                    path: str, body: Any) -> None:

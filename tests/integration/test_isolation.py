@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+import pyotp
 import pytest
 
 from functions.operator import Operator
@@ -85,3 +86,18 @@ def test_a_user_of_another_tenant_cannot_sign_in_here(two: tuple[Api, Api],
     acme, _ = two
     bob = new_user(two[1].tenant, "bob", PASSWORD)
     acme.expect_error(acme.login("bob", bob.password), 401, "invalid_credentials")
+
+
+def test_a_set_up_of_tenant_a_is_confirmed_only_in_tenant_a(two: tuple[Api, Api]) -> None:
+    acme, globex = two
+    acme_cookie, globex_cookie = acme.sign_in(), globex.sign_in()
+    setup = acme.body_of(acme.post("/me/totp", cookie=acme_cookie))
+    code = pyotp.TOTP(setup["secret"]).at(acme.clock.now())
+    # A's session cannot confirm under B, and B's alice has no set-up to confirm
+    under_b = f"session-{globex.tenant}={acme_cookie.split('=', 1)[1]}"
+    globex.expect_error(globex.post("/me/totp/confirm", {"code": code}, cookie=under_b), 401,
+                        "unauthenticated")
+    globex.expect_error(globex.post("/me/totp/confirm", {"code": code}, cookie=globex_cookie),
+                        404, "no_pending_setup")
+    assert acme.post("/me/totp/confirm", {"code": code}, cookie=acme_cookie).status_code == 204
+    assert globex.mfa(globex.flow(), "totp", globex.totp()).status_code == 200

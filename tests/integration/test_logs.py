@@ -9,6 +9,7 @@ from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
 import botocore.session
+import pyotp
 import pytest
 from unit.fakes import FakeClock
 
@@ -113,6 +114,18 @@ def test_no_secret_in_any_log_line(api: Api, logs: Captured, operator: Operator,
     sessions = api.body_of(api.get("/me/sessions", cookie=third))["sessions"]
     api.delete(f"/me/sessions/{sessions[-1]['id']}", cookie=third)
     api.delete("/me/backup-codes", cookie=cookie)
+    # ... a new authenticator: its key shown, a wrong code, the right one, then replayed
+    setup = api.body_of(api.post("/me/totp", cookie=cookie))
+    keep("totp secret", setup["secret"])
+    keep("otpauth uri", setup["otpauth_uri"])
+    api.post("/me/totp/confirm", {"code": "not a code"}, cookie=cookie)
+    near = {pyotp.TOTP(setup["secret"]).at(clock.now() + 30 * d) for d in (-1, 0, 1)}
+    api.post("/me/totp/confirm", {"code": next(c for c in ("000000", "111111", "222222")
+                                               if c not in near)}, cookie=cookie)
+    confirming = keep("totp code", pyotp.TOTP(setup["secret"]).at(clock.now()))
+    api.post("/me/totp/confirm", {"code": confirming}, cookie=cookie)
+    api.mfa(flow(), "totp", confirming)
+    api.user.totp_secret = setup["secret"]
     api.post("/auth/logout", cookie=second)
     api.get("/me", cookie=second)
     api.get("/me", cookie=f"session-{api.tenant}=" + api.flow())
@@ -149,7 +162,7 @@ def test_no_secret_in_any_log_line(api: Api, logs: Captured, operator: Operator,
     for outcome in ("invalid_credentials", "invalid_code", "flow_expired", "locked", "csrf",
                     "invalid_json", "invalid_request", "reauthentication_required",
                     "generation_mismatch", "already_enabled", "unauthenticated", "internal",
-                    "unhandled error", "Traceback"):
+                    "unhandled error", "Traceback", "\"route\":\"confirm\""):
         assert outcome in text, outcome
     # ... and not one secret, in any form
     assert "$argon2" not in text

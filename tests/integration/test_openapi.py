@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs, urlencode, urlsplit
 
+import pyotp
 import pytest
 from chalice.test import HTTPResponse
 from jsonschema import Draft202012Validator
@@ -97,7 +98,7 @@ def test_every_operation_documents_its_parameters_and_answers(doc: dict[str, Any
             assert "csrf" in _codes(resolved["responses"]["403"]), (method, path)
 
 
-def _the_openid_provider(api: Api, operator: Operator) -> None:
+def _the_openid_provider(api: Api, operator: Operator, cookie: str) -> None:
     """Every answer of the OpenID Provider's routes, for the journey above."""
     client, secret = operator.create_client(api.tenant, "Shop", ("https://shop.example/cb",))
     tool, tool_secret = operator.create_client(api.tenant, "Tool", (), admin=True)
@@ -116,7 +117,6 @@ def _the_openid_provider(api: Api, operator: Operator) -> None:
     api.get("/oidc/jwks")
     api.get(f"/oidc/requests/{pending()}")
     api.get("/oidc/requests/" + "x" * 22)  # request_not_found
-    cookie = api.sign_in()
     fresh = pending(prompt="login")
     api.post(f"/oidc/requests/{fresh}/complete", {}, cookie=cookie)  # reauthentication
     api.post(f"/oidc/requests/{fresh}/complete", {})  # no session
@@ -307,6 +307,46 @@ def test_every_documented_answer_is_what_the_api_answers(api: Api, conformance: 
     api.get("/me/backup-codes", cookie=cookie)
     api.delete("/me/backup-codes", cookie=cookie)
 
+    # The authenticator app.
+    api.post("/me/totp/confirm", {"code": "123456"}, cookie=cookie)  # no_pending_setup
+    setup = api.body_of(api.post("/me/totp", cookie=cookie))
+    near = {pyotp.TOTP(setup["secret"]).at(api.clock.now() + 30 * d) for d in (-1, 0, 1)}
+    wrong = next(c for c in ("000000", "111111", "222222") if c not in near)
+    api.post("/me/totp/confirm", {"code": wrong}, cookie=cookie)  # invalid_code
+    api.post("/me/totp/confirm", {"code": 7}, cookie=cookie)
+    api.post("/me/totp/confirm", raw="[]", cookie=cookie)
+    api.post("/me/totp/confirm", big, cookie=cookie)
+    assert api.post("/me/totp/confirm", {"code": pyotp.TOTP(setup["secret"]).at(
+        api.clock.now())}, cookie=cookie).status_code == 204
+    expiring = api.body_of(api.post("/me/totp", cookie=cookie))
+    api.clock.advance(600)
+    api.post("/me/totp/confirm", {"code": pyotp.TOTP(expiring["secret"]).at(api.clock.now())},
+             cookie=cookie)  # setup_expired
+    for path, method in (("/me/totp", "POST"), ("/me/totp", "DELETE"),
+                         ("/me/totp/confirm", "POST")):
+        api.request(method, path, {"code": "123456"})  # no session
+    # Under require_mfa: the only factor stays; a user without one may only set one up.
+    dave = api.as_user(new_user(api.tenant, "dave", totp=False))
+    dave_cookie = dave.cookie_of(dave.login())
+    dave.add_codes(dave_cookie)
+    operator.set_policy(api.tenant, require_mfa=True)
+    api.clock.advance(31)  # past the tenant cache
+    assert api.post("/auth/reauth", {"password": api.user.password},
+                    cookie=cookie).status_code == 200
+    api.delete("/me/totp", cookie=cookie)  # second_factor_required
+    api.delete("/me/backup-codes", cookie=dave_cookie)  # second_factor_required
+    restricted = api.cookie_of(api.login("carol", "correct horse battery staple"))
+    api.delete("/me/totp", cookie=restricted)  # not_enabled
+    for method, path in (("GET", "/me/backup-codes"), ("POST", "/me/backup-codes"),
+                         ("POST", "/me/backup-codes/regenerate"),
+                         ("DELETE", "/me/backup-codes"), ("GET", "/me/sessions"),
+                         ("DELETE", "/me/sessions/abc")):
+        api.request(method, path, {}, cookie=restricted)  # mfa_setup_required
+    operator.set_policy(api.tenant, require_mfa=False)
+    api.clock.advance(31)
+    assert api.post("/auth/reauth", {"password": api.user.password},
+                    cookie=cookie).status_code == 200
+
     # Sessions.
     other = api.cookie_of(api.login("bob"))
     api.delete("/me/sessions/abc", cookie=cookie)
@@ -316,11 +356,17 @@ def test_every_documented_answer_is_what_the_api_answers(api: Api, conformance: 
     api.post("/me/backup-codes", cookie=cookie)
     api.post("/me/backup-codes/regenerate", {}, cookie=cookie)
     api.delete("/me/backup-codes", cookie=cookie)
+    api.post("/me/totp", cookie=cookie)
+    api.post("/me/totp/confirm", {"code": "123456"}, cookie=cookie)
+    api.delete("/me/totp", cookie=cookie)
+    assert api.post("/auth/reauth", {"password": api.user.password},
+                    cookie=cookie).status_code == 200
+    api.delete("/me/totp", cookie=cookie)  # removed
     api.delete(f"/me/sessions/{mine}", cookie=cookie)
     api.post("/auth/logout", cookie=other)
     api.get("/openapi.json")
     api.get("/tenant")
-    _the_openid_provider(api, operator)
+    _the_openid_provider(api, operator, api.as_user(new_user(api.tenant, "erin")).sign_in())
 
     # THEN each documented answer was seen (but the 500s, which no input may cause, and
     # the 503s of an overloaded store, which tests/integration/test_faults.py provokes)

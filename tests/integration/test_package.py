@@ -155,7 +155,7 @@ def test_lambda_requirements_are_the_locked_closure_of_the_runtime_deps() -> Non
     required = _pins(ROOT / "requirements.txt")
     locked = _pins(ROOT / "requirements.lock")
     # GIVEN the service's runtime dependencies, without the packaging tool
-    wanted = {"pynamodb", "argon2-cffi", "pyotp", "aws-lambda-powertools", "pyjwt"}
+    wanted = {"pynamodb", "argon2-cffi", "pyotp", "segno", "aws-lambda-powertools", "pyjwt"}
     # THEN requirements.txt pins them and all they need, at the locked versions
     assert {name: locked[name] for name in required} == required
     closure, todo = set(), list(wanted)
@@ -244,6 +244,7 @@ started = time.perf_counter()
 import app
 seconds = time.perf_counter() - started
 import functions
+import segno
 from argon2.low_level import Type, hash_secret_raw
 hash_secret_raw(b"secret", b"saltsaltsalt", 1, 64, 1, 16, Type.ID)
 # The trimmed botocore still has the model of every service the functions call.
@@ -255,7 +256,7 @@ print(json.dumps({
     "boto3": sorted(m for m in sys.modules if m.split(".")[0] == "boto3"),
     "files": {name: sys.modules[name].__file__ for name in (
         "app", "functions", "chalice", "pynamodb", "botocore", "argon2",
-        "_argon2_cffi_bindings", "aws_lambda_powertools", "pyotp")},
+        "_argon2_cffi_bindings", "aws_lambda_powertools", "pyotp", "segno")},
     "handlers": [type(app.app).__name__, type(app.purge_sessions).__name__],
     "seconds": seconds,
 }))
@@ -929,6 +930,10 @@ def test_api_role_is_enough_for_the_whole_http_contract(
         ok(call("POST", "/me/backup-codes/regenerate", {"generation": status["generation"]},
                 cookie=cookie))
         ok(call("DELETE", "/me/backup-codes", cookie=cookie), 204)
+        setup = ok(call("POST", "/me/totp", cookie=cookie))
+        ok(call("POST", "/me/totp/confirm", {"code": pyotp.TOTP(setup["secret"]).now()},
+                cookie=cookie), 204)
+        ok(call("DELETE", "/me/totp", cookie=cookie), 204)
         ok(call("POST", "/auth/logout", cookie=cookie), 204)
     # THEN every step was answered: the role allowed each call it made, and each item
     # of each transaction is one its grants allow on that table

@@ -45,7 +45,7 @@ class World:
                                self.app.handler_map[PURGE_FUNCTION], retry_delay_seconds=0)
         self.pump.open()
 
-    def sign_in(self, username: str = "alice") -> dict[str, str]:
+    def sign_in(self, username: str = "alice", secret: str | None = None) -> dict[str, str]:
         """A new session by password + TOTP; returns the request headers with its cookie."""
         login = self.client.http.post("/t/demo/api/auth/login", headers=XHR,
                                       body=json.dumps({"username": username,
@@ -56,7 +56,7 @@ class World:
         UserModel(keys.user_pk("demo", username)).update(
             actions=[UserModel.totp_last_step.remove()])
         reply = self.client.http.post("/t/demo/api/auth/mfa", headers=XHR, body=json.dumps(
-            {"flow": flow, "method": "totp", "code": pyotp.TOTP(self.secret).now()}))
+            {"flow": flow, "method": "totp", "code": pyotp.TOTP(secret or self.secret).now()}))
         assert reply.status_code == 200, reply.body
         return {**XHR, "Cookie": reply.headers["Set-Cookie"].split(";")[0]}
 
@@ -122,6 +122,52 @@ def test_regenerate_and_remove_each_purge_the_other_sessions(world: World) -> No
     world.pump.drain()
     assert world.status(tablet) == 401
     assert world.status(laptop) == 200
+
+
+def test_a_new_authenticator_and_its_removal_each_purge_the_other_sessions(
+        world: World) -> None:
+    # GIVEN alice (no backup codes, so no code-set item yet) on two devices, and bob
+    laptop, phone = world.sign_in(), world.sign_in()
+    bob = world.sign_in("bob")
+    world.pump.drain()
+    # WHEN she sets up a new authenticator on the laptop and the stream is delivered
+    setup = json.loads(world.client.http.post("/t/demo/api/me/totp", headers=laptop).body)
+    code = pyotp.TOTP(setup["secret"]).now()
+    assert world.client.http.post("/t/demo/api/me/totp/confirm", headers=laptop,
+                                  body=json.dumps({"code": code})).status_code == 204
+    added = world.read_stream()[-1]
+    world.pump.drain()
+    # THEN the record is the set-up's, and it ended the phone's session, not the others
+    assert (added["eventName"], added["dynamodb"]["NewImage"]["change"]["S"]) == (
+        "INSERT", "authenticator_added")
+    assert world.status(phone) == 401
+    assert world.status(laptop) == 200 and world.status(bob) == 200
+    assert world.session_count() == 1
+    # WHEN she removes it again, with a tablet signed in by the new app
+    tablet = world.sign_in(secret=setup["secret"])
+    assert world.client.http.delete("/t/demo/api/me/totp", headers=laptop).status_code == 204
+    removed = world.read_stream()[-1]
+    world.pump.drain()
+    # THEN that purges the tablet's session too
+    assert (removed["eventName"], removed["dynamodb"]["NewImage"]["change"]["S"]) == (
+        "MODIFY", "authenticator_removed")
+    assert world.status(tablet) == 401 and world.status(laptop) == 200
+    assert world.session_count() == 1 and world.session_count("bob") == 1
+
+
+def test_the_authenticator_records_twice_purge_nothing_more(world: World) -> None:
+    laptop = world.sign_in()
+    world.sign_in()
+    setup = json.loads(world.client.http.post("/t/demo/api/me/totp", headers=laptop).body)
+    world.client.http.post("/t/demo/api/me/totp/confirm", headers=laptop,
+                           body=json.dumps({"code": pyotp.TOTP(setup["secret"]).now()}))
+    batch = {"Records": world.read_stream()}
+    handler = world.app.handler_map[PURGE_FUNCTION]
+    assert handler(batch, LambdaContext()) == {"batchItemFailures": []}
+    later = world.sign_in(secret=setup["secret"])
+    assert handler(copy.deepcopy(batch), LambdaContext()) == {"batchItemFailures": []}
+    assert world.status(later) == 200 and world.status(laptop) == 200
+    assert world.session_count() == 2
 
 
 def test_spending_a_code_purges_nothing(world: World) -> None:

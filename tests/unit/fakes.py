@@ -20,25 +20,30 @@ from functions.core.errors import (
     GenerationMismatch,
     NotEnabled,
     NotFound,
+    SecondFactorRequired,
     Unauthenticated,
 )
 from functions.core.model import (
     Change,
     CodeSet,
     Counted,
+    PendingTotp,
     Reservation,
     Session,
     SessionSummary,
     Tenant,
+    TotpActivation,
     User,
     UserSummary,
 )
 from functions.core.policy import LOCKOUT_CEILING, TenantPolicy
 from functions.core.ports import (
+    AuthenticatorRepository,
     Clock,
     CodeSetRepository,
     Hasher,
     PasswordAttemptRepository,
+    PendingCount,
     SecondFactorStart,
     SecondFactorState,
     SessionRepository,
@@ -104,6 +109,16 @@ class FakeDatabase:
     def generation(self, tenant: str, username: str) -> str | None:
         found = self.code_sets.get((tenant, username))
         return found.credential_generation if found else None
+
+    def move_session(self, tenant: str, change: Change, *, lifts_restriction: bool = False) -> None:
+        """The changing session moves to the change's generation with it (under the lock);
+        Unauthenticated, before anything changed, when it is gone."""
+        session = self.sessions.get((tenant, change.session_ref))
+        if session is None:
+            raise Unauthenticated()
+        session.credential_generation = change.credential_generation
+        if lifts_restriction:
+            session.mfa_setup_required = False
 
 
 class FakeTenantRepository:
@@ -219,12 +234,15 @@ class FakeCodeSetRepository:
             self._require(code_set.tenant, code_set.username, expected_generation)
             self._commit(code_set, change)
 
-    def remove(self, tenant: str, username: str, expected_generation: str,
-               new_generation: str, change: Change) -> None:
+    def remove(self, tenant: str, username: str, expected_generation: str, change: Change,
+               *, keep_a_factor: bool = False) -> None:
         with self.db.lock:
             current = self._require(tenant, username, expected_generation)
+            user = self.db.users.get((tenant, username))
+            if keep_a_factor and (user is None or user.totp_secret is None):
+                raise SecondFactorRequired()
             self._commit(CodeSet(tenant=tenant, username=username, enabled=False,
-                                 generation=new_generation, hashes={}, total=0,
+                                 generation=change.credential_generation, hashes={}, total=0,
                                  created_at=current.created_at), change)
 
     def _require(self, tenant: str, username: str, expected_generation: str) -> CodeSet:
@@ -236,13 +254,77 @@ class FakeCodeSetRepository:
         return current
 
     def _commit(self, code_set: CodeSet, change: Change) -> None:
-        session = self.db.sessions.get((code_set.tenant, change.session_ref))
-        if session is None:
-            raise Unauthenticated()
-        # The changing session moves to the new generation with the change.
-        session.credential_generation = change.credential_generation
+        self.db.move_session(code_set.tenant, change)
         self.db.code_sets[(code_set.tenant, code_set.username)] = replace(
             copy.deepcopy(code_set), credential_generation=change.credential_generation)
+        self.changes.append(change)
+
+
+class FakeAuthenticatorRepository:
+    def __init__(self, db: FakeDatabase) -> None:
+        self.db = db
+        self.changes: list[Change] = []
+
+    def start(self, tenant: str, username: str, pending: PendingTotp) -> None:
+        with self.db.lock:
+            user = self.db.users.get((tenant, username))
+            if user is None:
+                raise Unauthenticated()
+            user.totp_pending = pending
+
+    def count_confirmation(self, tenant: str, username: str, attempt_id: str, now: float,
+                           max_attempts: int) -> PendingCount:
+        with self.db.lock:
+            user = self.db.users.get((tenant, username))
+            pending = user.totp_pending if user is not None else None
+            if user is None or pending is None or pending.expires_at <= now \
+                    or pending.attempts >= max_attempts:
+                return PendingCount(False, pending)
+            user.totp_pending = replace(pending, attempts=pending.attempts + 1)
+            return PendingCount(True, user.totp_pending)
+
+    def discard(self, tenant: str, username: str, secret: str) -> None:
+        with self.db.lock:
+            user = self.db.users.get((tenant, username))
+            if user is not None and user.totp_pending and user.totp_pending.secret == secret:
+                user.totp_pending = None
+
+    def activate(self, tenant: str, username: str, activation: TotpActivation, change: Change,
+                 over: str | None) -> bool:
+        with self.db.lock:
+            user = self.db.users.get((tenant, username))
+            pending = user.totp_pending if user is not None else None
+            if user is None or pending is None or pending.secret != activation.secret \
+                    or pending.expires_at <= activation.now \
+                    or self.db.generation(tenant, username) != over:
+                return False
+            self._commit(tenant, username, change, lifts_restriction=True)
+            user.totp_secret, user.totp_last_step = activation.secret, activation.step
+            user.totp_pending = None
+            return True
+
+    def remove(self, tenant: str, username: str, change: Change, over: str | None,
+               keep_a_factor: bool) -> bool:
+        with self.db.lock:
+            user = self.db.users.get((tenant, username))
+            codes = self.db.code_sets.get((tenant, username))
+            if user is None or user.totp_secret is None \
+                    or self.db.generation(tenant, username) != over or (
+                        keep_a_factor and (codes is None or not codes.enabled)):
+                return False
+            self._commit(tenant, username, change)
+            user.totp_secret = user.totp_last_step = None
+            return True
+
+    def _commit(self, tenant: str, username: str, change: Change, *,
+                lifts_restriction: bool = False) -> None:
+        self.db.move_session(tenant, change, lifts_restriction=lifts_restriction)
+        # A user without a code set gets a disabled one, as a removal of codes leaves.
+        codes = self.db.code_sets.get((tenant, username)) or CodeSet(
+            tenant=tenant, username=username, enabled=False,
+            generation=change.credential_generation, hashes={}, total=0, created_at=change.at)
+        self.db.code_sets[(tenant, username)] = replace(
+            codes, credential_generation=change.credential_generation)
         self.changes.append(change)
 
 
@@ -411,5 +493,6 @@ if TYPE_CHECKING:  # the fakes keep satisfying the ports: mypy checks these
     _users: UserRepository = FakeUserRepository(_db)
     _passwords: PasswordAttemptRepository = FakePasswordAttemptRepository(_db)
     _code_sets: CodeSetRepository = FakeCodeSetRepository(_db)
+    _authenticators: AuthenticatorRepository = FakeAuthenticatorRepository(_db)
     _signin: SignInStore = FakeSignInStore(_db)
     _sessions: SessionRepository = FakeSessionRepository(_db)

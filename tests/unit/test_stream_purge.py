@@ -22,14 +22,29 @@ def record(name: str) -> dict:
     ("code_set_added", "added"),
     ("code_set_regenerated", "regenerated"),
     ("code_set_removed", "removed"),
+    # A first authenticator of a user without codes puts a disabled code-set item.
+    ("authenticator_added", "authenticator_added"),
+    ("authenticator_removed", "authenticator_removed"),
 ])
-def test_every_change_to_the_codes_orders_a_purge_keeping_its_session(name, change) -> None:
+def test_every_change_to_the_second_factor_orders_a_purge_keeping_its_session(
+        name, change) -> None:
     source = record(name)
     order = purge_order(source)
     assert order is not None
     assert (order.tenant, order.username, order.change) == ("demo", "alice", change)
     assert order.keep_session == source["dynamodb"]["NewImage"]["changed_by"]["S"]
     assert order.changed_at == float(source["dynamodb"]["NewImage"]["changed_at"]["N"])
+
+
+def test_an_authenticator_change_ends_the_sessions_of_the_generation_before_it() -> None:
+    added, removed = record("authenticator_added"), record("authenticator_removed")
+    assert (added["eventName"], removed["eventName"]) == ("INSERT", "MODIFY")
+    first, second = purge_order(added), purge_order(removed)
+    assert first is not None and second is not None
+    assert first.old_generation is None  # there was no code-set item before it
+    # The removal's order names the generation the set-up moved to: sign-ins that raced
+    # the removal under it end too.
+    assert second.old_generation == added["dynamodb"]["NewImage"]["credential_generation"]["S"]
 
 
 def test_spending_a_code_orders_nothing() -> None:

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import pyotp
 from fakes import (
     CountingHasher,
+    FakeAuthenticatorRepository,
     FakeClock,
     FakeCodeSetRepository,
     FakeDatabase,
@@ -19,6 +20,7 @@ from fakes import (
 )
 
 from functions import crypto
+from functions.core.authenticator import AuthenticatorParts, Authenticators
 from functions.core.backup_codes import BackupCodeService
 from functions.core.model import RequestContext, Session, Tenant, User
 from functions.core.policy import TenantPolicy
@@ -33,6 +35,7 @@ from functions.core.signin import (
     parse_second_factor,
 )
 from functions.core.tenants import TenantDirectory
+from functions.qr import SvgQrCodes
 from functions.settings import Argon2Parameters
 
 TENANT = "acme"
@@ -61,6 +64,8 @@ class World:
     sessions_service: Sessions
     directory: TenantDirectory
     totp_secret: str
+    authenticator_store: FakeAuthenticatorRepository
+    authenticators: Authenticators
 
     def policy(self, tenant: str = TENANT) -> TenantPolicy:
         return self.directory.policy(tenant)
@@ -115,8 +120,14 @@ def build_world(argon2: crypto.Argon2Hasher) -> World:
         factors=SecondFactors(code_sets, backup_codes, crypto.Totp(), crypto.new_id),
         hasher=hasher, sessions=sessions_service, clock=clock, new_id=crypto.new_id))
     tenants.create(Tenant(TENANT, "Acme", clock.now()), TenantPolicy())
+    directory = TenantDirectory(tenants, clock, 30.0)
+    authenticator_store = FakeAuthenticatorRepository(db)
+    authenticators = Authenticators(AuthenticatorParts(
+        store=authenticator_store, users=users, code_sets=code_sets, totp=crypto.Totp(),
+        qr=SvgQrCodes(),
+        tenants=directory, clock=clock, new_id=crypto.new_id))
     return World(clock=clock, db=db, tenants=tenants, users=users, passwords=passwords,
                  code_sets=code_sets, sessions=sessions, hasher=hasher, tagger=tagger,
                  backup_codes=backup_codes, signin=signin, sessions_service=sessions_service,
-                 directory=TenantDirectory(tenants, clock, 30.0),
-                 totp_secret=pyotp.random_base32())
+                 directory=directory, totp_secret=pyotp.random_base32(),
+                 authenticator_store=authenticator_store, authenticators=authenticators)

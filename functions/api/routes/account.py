@@ -13,4 +13,4 @@ def me(call: Call) -> Response:
     return json_response(presenters.profile(call.services.account.profile(call.session)))
 
 
-ROUTES = [Route("GET", "/me", me)]
+ROUTES = [Route("GET", "/me", me, during_mfa_setup=True)]

@@ -52,6 +52,8 @@ def logout(call: Call) -> Response:
 ROUTES = [
     Route("POST", "/auth/login", login, signed_in=False),
     Route("POST", "/auth/mfa", second_factor, signed_in=False),
-    Route("POST", "/auth/reauth", reauthenticate),
+    # A set-up outlasting the tenant's re-authentication limit asks for the password
+    # again, so a session that must set up a second factor may give it.
+    Route("POST", "/auth/reauth", reauthenticate, during_mfa_setup=True),
     Route("POST", "/auth/logout", logout, signed_in=False, clears_session_cookie=True),
 ]

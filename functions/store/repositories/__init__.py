@@ -1,5 +1,6 @@
 """DynamoDB implementations of the domain's repositories (functions/core/ports.py)."""
 
+from .authenticators import DynamoAuthenticatorRepository
 from .clients import DynamoClientRepository
 from .code_sets import DynamoCodeSetRepository
 from .grants import DynamoGrantStore
@@ -9,6 +10,7 @@ from .signin import DynamoSignInStore
 from .tenants import DynamoTenantRepository
 from .users import DynamoUserRepository
 
-__all__ = ["DynamoClientRepository", "DynamoCodeSetRepository", "DynamoGrantStore",
+__all__ = ["DynamoAuthenticatorRepository", "DynamoClientRepository", "DynamoCodeSetRepository",
+           "DynamoGrantStore",
            "DynamoPasswordAttemptRepository", "DynamoSessionRepository", "DynamoSignInStore",
            "DynamoTenantRepository", "DynamoUserRepository"]

@@ -122,7 +122,8 @@ def _session(token_hash: str, item: SessionModel) -> Session:
                    authenticated_at=float(item.authenticated_at),
                    expires_at=epoch(item.expires_at), ip=item.ip, user_agent=item.user_agent,
                    credential_generation=item.credential_generation,
-                   methods=tuple(item.methods or ()))  # type: ignore[arg-type]
+                   methods=tuple(item.methods or ()),  # type: ignore[arg-type]
+                   mfa_setup_required=bool(item.mfa_setup_required))
 
 
 def _text(item: dict[str, Any] | None, name: str) -> str | None:

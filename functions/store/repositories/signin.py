@@ -26,7 +26,7 @@ from ..conditional import Reasons, applied, returned, text, transact
 from ..models import CodeSetModel, SessionModel, UsageMap, UserModel
 from ..times import utc
 from .code_sets import ENABLED, DynamoCodeSetRepository, code_path, generation_is
-from .users import user_of
+from .users import user_item, user_of
 
 SECOND_FACTOR = Counter(failures=UserModel.failed_attempts,
                         locked_until=UserModel.locked_until, attempt=UserModel.attempt,
@@ -72,10 +72,7 @@ class DynamoSignInStore:
             actions=[flow.set((flow | 0) + 1)])
 
         def read() -> UserModel | None:
-            try:
-                return UserModel.get(pk, consistent_read=True)
-            except UserModel.DoesNotExist:
-                return None
+            return user_item(pk)
 
         try:
             return reserve(lambda: UserModel(pk), read, SECOND_FACTOR, start.reservation, guard)
@@ -152,7 +149,9 @@ def session_item(session: Session) -> SessionModel:
         created_at=session.created_at, last_seen_at=session.last_seen_at,
         authenticated_at=session.authenticated_at, expires_at=utc(session.expires_at),
         ip=session.ip, user_agent=session.user_agent,
-        credential_generation=session.credential_generation, methods=list(session.methods))
+        credential_generation=session.credential_generation, methods=list(session.methods),
+        # Stored only when set: the attribute is absent on every ordinary session.
+        mfa_setup_required=session.mfa_setup_required or None)
 
 
 def _flow_attempts(item: UserModel, flow_id: str) -> int:

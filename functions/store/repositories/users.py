@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from ...core.errors import Conflict, NotFound
-from ...core.model import User, UserSummary
+from ...core.model import PendingTotp, User, UserSummary
 from .. import keys
 from ..conditional import applied
 from ..models import UserModel
@@ -19,11 +19,8 @@ _EXISTS = UserModel.pk.exists()
 
 class DynamoUserRepository:
     def get(self, tenant: str, username: str) -> User | None:
-        try:
-            item = UserModel.get(keys.user_pk(tenant, username), consistent_read=True)
-        except UserModel.DoesNotExist:
-            return None
-        return user_of(item)
+        item = user_item(keys.user_pk(tenant, username))
+        return None if item is None else user_of(item)
 
     def create(self, user: User) -> None:
         item = UserModel(keys.user_pk(user.tenant, user.username), tenant=user.tenant,
@@ -72,10 +69,28 @@ class DynamoUserRepository:
             raise NotFound(f"User {username} does not exist.")
 
 
+def user_item(pk: str) -> UserModel | None:
+    """A user's item as stored (a consistent read), or None."""
+    try:
+        return UserModel.get(pk, consistent_read=True)
+    except UserModel.DoesNotExist:
+        return None
+
+
 def user_of(item: UserModel) -> User:
     return User(tenant=item.tenant, username=item.username, password_hash=item.password_hash,
                 created_at=float(item.created_at), totp_secret=item.totp_secret,
                 totp_last_step=None if item.totp_last_step is None else int(item.totp_last_step),
                 failed_attempts=int(item.failed_attempts or 0),
                 locked_until=None if item.locked_until is None else float(item.locked_until),
-                subject=item.subject)
+                subject=item.subject,
+                totp_pending=pending_of(item))
+
+
+def pending_of(item: UserModel | None) -> PendingTotp | None:
+    """The authenticator set-up pending on a user's item, if any."""
+    if item is None or item.totp_pending_secret is None:
+        return None
+    return PendingTotp(secret=item.totp_pending_secret,
+                       expires_at=float(item.totp_pending_expires_at or 0),
+                       attempts=int(item.totp_pending_attempts or 0))
