@@ -2,25 +2,31 @@
 
 from __future__ import annotations
 
-import threading
 import time
-from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from typing import Any
 
 from . import crypto
 from .core.account import Account
 from .core.backup_codes import BackupCodeService
-from .core.ports import Clock, Hasher
+from .core.fanout import PublishedEvents, SecurityFanOut
+from .core.notifications import Notifications
+from .core.ports import Clock, EventPublisher, Hasher, Mailer
 from .core.purge import PurgeService
 from .core.sessions import SessionLimits, Sessions, Tokens
 from .core.signin import LoginFlows, SecondFactors, SignIn, SignInParts
 from .core.tenants import TenantDirectory
+from .lazy import Lazy
 from .operator import Operator
+from .outbound.clients import lazy_client
+from .outbound.eventbridge import BestEffort, EventBridgePublisher
+from .outbound.ses import SesMailer
 from .settings import Settings
 from .store.models import UserModel, bind_models
 from .store.repositories import (
     DynamoCodeSetRepository,
+    DynamoNotificationMarks,
     DynamoPasswordAttemptRepository,
     DynamoSessionRepository,
     DynamoSignInStore,
@@ -45,6 +51,7 @@ class Repositories:
     code_sets: DynamoCodeSetRepository
     sessions: DynamoSessionRepository
     signin: DynamoSignInStore
+    notification_marks: DynamoNotificationMarks
 
 
 # The sign-in step reads the user and the code set at once: two requests in flight
@@ -61,7 +68,8 @@ def build_repositories(settings: Settings) -> Repositories:
     return Repositories(DynamoTenantRepository(), DynamoUserRepository(),
                         DynamoPasswordAttemptRepository(), code_sets,
                         DynamoSessionRepository(connection),
-                        DynamoSignInStore(connection, code_sets, _PARALLEL))
+                        DynamoSignInStore(connection, code_sets, _PARALLEL),
+                        DynamoNotificationMarks())
 
 
 def lookup_keys(settings: Settings, key: bytes | None = None) -> crypto.KeyRing:
@@ -73,8 +81,37 @@ def lookup_keys(settings: Settings, key: bytes | None = None) -> crypto.KeyRing:
 
 
 @dataclass(frozen=True)
+class Outbound:
+    """What leaves the service: events for the stream's consumer (retried until they
+    are out, or the record fails), the same events published inline from a request
+    (briefly, never failing it), and emails."""
+
+    events: EventPublisher
+    inline_events: EventPublisher
+    mailer: Mailer
+
+
+def build_outbound(settings: Settings, clock: Clock) -> Outbound:
+    config = settings.outbound
+
+    def events_client(connect: float, read: float, attempts: int) -> Lazy[Any]:
+        return lazy_client("events", settings.region, config.events_endpoint,
+                           connect_timeout=connect, read_timeout=read, attempts=attempts)
+
+    # Inline, a sign-in waits for the publish: two tries of a second or so at most.
+    inline = EventBridgePublisher(events_client(0.5, 1.0, 2), config.event_bus_name,
+                                  attempts=2, pause_seconds=0.05)
+    ses = lazy_client("sesv2", settings.region, config.ses_endpoint, connect_timeout=2.0,
+                      read_timeout=5.0, attempts=3)
+    return Outbound(
+        events=EventBridgePublisher(events_client(2.0, 5.0, 3), config.event_bus_name),
+        inline_events=BestEffort(inline),
+        mailer=SesMailer(ses, config.email_domain, config.email_sender, clock.now))
+
+
+@dataclass(frozen=True)
 class Services:
-    """What the routes and the stream handler call: domain services only."""
+    """What the routes and the stream handlers call: domain services only."""
 
     settings: Settings
     tenants: TenantDirectory
@@ -83,14 +120,19 @@ class Services:
     account: Account
     backup_codes: BackupCodeService
     purges: PurgeService
+    security: SecurityFanOut
 
 
-def build_services(settings: Settings, lookup_key: bytes | None = None,
-                   hasher: Hasher | None = None, clock: Clock | None = None) -> Services:
-    """Wire the service; the lookup key is read from SSM (on first use) unless given."""
+def build_services(settings: Settings, lookup_key: bytes | None = None,  # noqa: PLR0913
+                   hasher: Hasher | None = None, clock: Clock | None = None,
+                   outbound: Outbound | None = None) -> Services:
+    """Wire the service; the lookup key is read from SSM (on first use) unless given.
+
+    Tests give their own hasher, clock or outbound adapters; hence the arguments."""
     stores = build_repositories(settings)
     keys = lookup_keys(settings, lookup_key)
     clock = clock or SystemClock()
+    outbound = outbound or build_outbound(settings, clock)
     hasher = hasher or crypto.Argon2Hasher(settings.argon2)
     tokens = Tokens(crypto.new_token, crypto.token_hash, crypto.new_id)
     limits = SessionLimits(lifetime_seconds=settings.session_lifetime_seconds,
@@ -105,26 +147,19 @@ def build_services(settings: Settings, lookup_key: bytes | None = None,
         users=stores.users, passwords=stores.password_attempts, store=stores.signin,
         flows=LoginFlows(crypto.TokenSigner(keys), crypto.new_id, clock, limits),
         factors=SecondFactors(stores.code_sets, backup_codes, crypto.Totp(), crypto.new_id),
-        hasher=hasher, sessions=sessions, clock=clock, new_id=crypto.new_id))
+        hasher=hasher, sessions=sessions, clock=clock, new_id=crypto.new_id,
+        events=outbound.inline_events))
+    notifications = Notifications(stores.users, stores.notification_marks, outbound.mailer,
+                                  clock, settings.outbound.site_origin)
+    # Emails first, then events: see functions/core/fanout.py.
+    security = SecurityFanOut(tenants, [notifications, PublishedEvents(outbound.events)])
     return Services(settings=settings, tenants=tenants, signin=signin, sessions=sessions,
                     account=Account(stores.users, stores.code_sets), backup_codes=backup_codes,
-                    purges=PurgeService(tenants, stores.sessions))
+                    purges=PurgeService(tenants, stores.sessions), security=security)
 
 
-class LazyServices:
+class LazyServices(Lazy[Services]):
     """Builds the services on first use, once, so importing the app costs no I/O."""
-
-    def __init__(self, factory: Callable[[], Services]) -> None:
-        self._factory = factory
-        self._services: Services | None = None
-        self._lock = threading.Lock()
-
-    def __call__(self) -> Services:
-        if self._services is None:
-            with self._lock:
-                if self._services is None:
-                    self._services = self._factory()
-        return self._services
 
 
 def build_operator(settings: Settings, hasher: Hasher | None = None) -> Operator:

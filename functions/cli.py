@@ -20,7 +20,7 @@ from pynamodb.exceptions import PynamoDBException
 
 from .bootstrap import build_operator
 from .core.errors import DomainError
-from .core.policy import TenantPolicy
+from .core.policy import TenantPolicy, mask_email
 from .local.discovery import find_local_stack
 from .operator import Operator
 from .settings import Settings
@@ -67,8 +67,9 @@ def _policy_options(command: argparse.ArgumentParser) -> None:
             continue
         between, choices = setting.metadata["between"], setting.metadata["choices"]
         bounds = f"{between[0]}-{between[1]}, " if between else ""
+        shown = setting.default if setting.default != "" else "none"
         command.add_argument(option, type=int if between else str, choices=choices,
-                             help=f"{help_text} ({bounds}default {setting.default})")
+                             help=f"{help_text} ({bounds}default {shown})")
 
 
 def _on_off(value: str) -> bool:
@@ -78,6 +79,13 @@ def _on_off(value: str) -> bool:
 
 
 def _run(operator: Operator, args: argparse.Namespace) -> None:
+    if args.command in ("create-tenant", "set-policy", "list-tenants"):
+        _run_tenant_command(operator, args)
+    else:
+        _run_user_command(operator, args)
+
+
+def _run_tenant_command(operator: Operator, args: argparse.Namespace) -> None:
     if args.command == "create-tenant":
         policy = operator.create_tenant(args.tenant, args.name, **_policy_args(args))
         print(json.dumps({"tenant": args.tenant, "policy": policy.to_dict()}))
@@ -88,8 +96,12 @@ def _run(operator: Operator, args: argparse.Namespace) -> None:
         for tenant, policy in operator.list_tenants():
             print(json.dumps({"tenant": tenant.tenant_id, "name": tenant.display_name,
                               "policy": policy.to_dict()}))
-    elif args.command == "create-user":
-        uri = operator.create_user(args.tenant, args.username, _password(args), totp=args.totp)
+
+
+def _run_user_command(operator: Operator, args: argparse.Namespace) -> None:
+    if args.command == "create-user":
+        uri = operator.create_user(args.tenant, args.username, _password(args), totp=args.totp,
+                                   email=args.email)
         print(f"Created {args.tenant}/{args.username}.")
         if uri:
             print("Add this to the user's authenticator app (shown once):")
@@ -97,6 +109,10 @@ def _run(operator: Operator, args: argparse.Namespace) -> None:
     elif args.command == "list-users":
         for user in operator.list_users(args.tenant):
             print(json.dumps({"username": user.username, "totp": user.totp_enabled}))
+    elif args.command == "set-email":
+        operator.set_email(args.tenant, args.username, None if args.clear else args.address)
+        told = "no address" if args.clear else mask_email(args.address)
+        print(f"Notifications of {args.tenant}/{args.username} go to {told}.")
     elif args.command == "unlock-user":
         operator.unlock_user(args.tenant, args.username)
         print(f"Unlocked the second factor of {args.tenant}/{args.username}.")
@@ -124,6 +140,15 @@ def _parser() -> argparse.ArgumentParser:
                              help="enrol an authenticator app; prints the otpauth URI")
     create_user.add_argument("--password-stdin", action="store_true",
                              help="read the password from standard input")
+    create_user.add_argument("--email", metavar="ADDRESS",
+                             help="where the user's security notifications go")
+    set_email = commands.add_parser("set-email",
+                                    help="set or clear where a user's notifications go")
+    set_email.add_argument("tenant")
+    set_email.add_argument("username")
+    address = set_email.add_mutually_exclusive_group(required=True)
+    address.add_argument("address", nargs="?", help="the user's email address")
+    address.add_argument("--clear", action="store_true", help="no address: no emails")
     list_users = commands.add_parser("list-users", help="list a tenant's users")
     list_users.add_argument("tenant")
     unlock = commands.add_parser("unlock-user", help="clear a second-factor lockout")

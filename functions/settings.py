@@ -17,6 +17,32 @@ class Argon2Parameters:
 
 
 @dataclass(frozen=True)
+class OutboundSettings:
+    """Security events and emails (functions/outbound/)."""
+
+    event_bus_name: str
+    events_endpoint: str | None
+    ses_endpoint: str | None
+    # The SES identity (a verified domain) every email is sent from, and the stack's
+    # own sender in it; a tenant may name another sender in the same domain.
+    email_domain: str
+    email_sender: str
+    # Where users find the service: the emails link to {site_origin}/t/{tenant}/.
+    site_origin: str
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str], prefix: str) -> OutboundSettings:
+        email_domain = (env.get("EMAIL_DOMAIN") or "example.com").lower()
+        return cls(
+            event_bus_name=env.get("EVENT_BUS_NAME", f"{prefix}-security"),
+            events_endpoint=env.get("EVENTS_ENDPOINT") or None,
+            ses_endpoint=env.get("SES_ENDPOINT") or None,
+            email_domain=email_domain,
+            email_sender=env.get("EMAIL_SENDER") or f"no-reply@{email_domain}",
+            site_origin=(env.get("SITE_ORIGIN") or "http://127.0.0.1:8000").rstrip("/"))
+
+
+@dataclass(frozen=True)
 class Settings:
     tenants_table: str
     users_table: str
@@ -38,6 +64,7 @@ class Settings:
     code_sets_stream_arn: str
     # During a rotation CloudFront may send either: both are accepted.
     origin_secrets: tuple[str, ...]
+    outbound: OutboundSettings
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -78,4 +105,5 @@ class Settings:
             code_sets_stream_arn=env.get("CODE_SETS_STREAM_ARN")
             or f"arn:aws:dynamodb:{region}:000000000000:table/"
             f"{prefix}-code-sets/stream/1970-01-01T00:00:00.000",
+            outbound=OutboundSettings.from_env(env, prefix),
         )

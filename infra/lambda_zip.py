@@ -22,9 +22,9 @@ import tempfile
 import zipfile
 from pathlib import Path
 
-# The AWS services the functions call (functions/store, functions/stream; botocore
+# The AWS services the functions call (functions/store, functions/outbound; botocore
 # looks up a client's model by these names). Everything else in botocore/data goes.
-SERVICES = ("dynamodb", "ssm")
+SERVICES = ("dynamodb", "ssm", "events", "sesv2")
 # Code of ours that never runs in Lambda: tests/unit/test_architecture.py proves
 # that nothing reachable from app.py imports it.
 NOT_SHIPPED = ("functions/local/", "functions/cli.py")

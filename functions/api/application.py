@@ -1,4 +1,5 @@
-"""Builds the Chalice application: the routes and the stream handler, over lazy services."""
+"""Builds the Chalice application: the routes and the code-set stream's two handlers (the
+session purge; the security events and emails), over lazy services."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from chalice.app import Chalice, ConvertToMiddleware, DynamoDBEvent, Request, Re
 from ..bootstrap import LazyServices, build_services
 from ..logs import logger
 from ..settings import Settings
-from ..stream.handler import make_record_handler, process_batch
+from ..stream.handler import make_notify_handler, make_record_handler, process_batch
 from .errors import error_response, uniform_error
 from .http import HttpError, from_trusted_origin
 from .routes import ROUTES
@@ -18,6 +19,7 @@ from .routing import register
 
 APP_NAME = "backup-codes"
 PURGE_FUNCTION = "purge_sessions"
+NOTIFY_FUNCTION = "notify_security_events"
 
 
 def create_app(services: LazyServices | None = None,
@@ -30,13 +32,21 @@ def create_app(services: LazyServices | None = None,
     app.register_middleware(ConvertToMiddleware(logger.inject_lambda_context))
     register(app, ROUTES, services, settings)
     purge_record = make_record_handler(lambda: services().purges)
+    notify_record = make_notify_handler(lambda: services().security)
 
     # Chalice wants a stream ARN when the app is defined; in AWS the event source
-    # mapping is CloudFormation's (infra/template.yaml, on the table's real stream).
+    # mappings are CloudFormation's (infra/template.yaml, on the table's real stream).
     @app.on_dynamodb_record(stream_arn=settings.code_sets_stream_arn, batch_size=100,
                             name=PURGE_FUNCTION)
     def purge_sessions(event: DynamoDBEvent) -> dict[str, Any]:
         return process_batch(event.to_dict(), event.context, purge_record)
+
+    # A second consumer of the same stream, a Lambda of its own: a failing email never
+    # re-runs or holds up a purge, nor a failing purge an email.
+    @app.on_dynamodb_record(stream_arn=settings.code_sets_stream_arn, batch_size=25,
+                            name=NOTIFY_FUNCTION)
+    def notify_security_events(event: DynamoDBEvent) -> dict[str, Any]:
+        return process_batch(event.to_dict(), event.context, notify_record)
 
     @app.middleware("http")
     def contract_errors(request: Request, get_response: Callable[[Request], Response]) -> Response:

@@ -1,9 +1,11 @@
 """`make run`: the whole product on an embedded AWS, on one origin, in one process.
 
 moto's server (serialised), the tables from infra/template.yaml, the lookup key
-in moto's SSM, the API through Chalice's local gateway beside the built SPA, and
-the stream pump that purges sessions as Lambda would. Data lives in memory and
-is seeded anew at each start.
+in moto's SSM, the event bus and SES's sender identity, the API through Chalice's
+local gateway beside the built SPA, and two stream pumps, one per stream function
+as Lambda runs them (the session purge; the security events and emails). What was
+sent shows at /_local/outbox and in the log. Data lives in memory and is seeded
+anew at each start.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from pathlib import Path
 import botocore.session
 from chalice.app import Chalice
 
-from ..api.application import PURGE_FUNCTION, create_app
+from ..api.application import NOTIFY_FUNCTION, PURGE_FUNCTION, create_app
 from ..bootstrap import LazyServices, build_operator, build_services
 from ..crypto import Argon2Hasher
 from ..logs import logger as service_logger
@@ -29,6 +31,7 @@ from ..settings import Settings
 from ..store.secrets import store_lookup_key
 from .aws import LocalAws
 from .discovery import clear_local_stack, write_local_stack
+from .outbox import LocalOutbox
 from .pump import StreamPump
 from .server import FrontDoor
 from .signals import StopSignals, StopStartup
@@ -42,6 +45,11 @@ DEMO_PASSWORD = "correct-horse-battery-staple"  # noqa: S105 - public demo data
 DEMO_TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"  # noqa: S105 - public demo data
 DEMO_TENANTS = {"demo": "Demo Inc.", "acme": "Acme Corp."}
 DEMO_USERS = (("demo", "alice"), ("demo", "bob"), ("acme", "alice"))
+# Where the demo users' notifications go (the local outbox shows them).
+DEMO_EMAILS = {("demo", "alice"): "alice@example.com", ("demo", "bob"): "bob@example.com",
+               ("acme", "alice"): "alice@acme.example"}
+# The local SES identity: every email is sent from this domain.
+EMAIL_DOMAIN = "backup-codes.example"
 
 
 # In-flight requests get this long to finish before the pump and moto stop under them.
@@ -68,7 +76,7 @@ def _start_thread(resources: ExitStack, target: Callable[[], None], name: str,
     thread.start()
 
 
-def _local_environment(endpoint: str) -> dict[str, str]:
+def _local_environment(endpoint: str, url: str) -> dict[str, str]:
     # moto takes any credentials; these keep botocore away from real ones.
     os.environ.update({"AWS_ACCESS_KEY_ID": "local", "AWS_SECRET_ACCESS_KEY": "local",
                        "AWS_DEFAULT_REGION": "us-east-1", "AWS_REGION": "us-east-1",
@@ -77,7 +85,10 @@ def _local_environment(endpoint: str) -> dict[str, str]:
     # Metrics are CloudWatch's (EMF log lines): none locally.
     os.environ["POWERTOOLS_METRICS_DISABLED"] = "true"
     return {**os.environ, "DYNAMODB_ENDPOINT": endpoint, "SSM_ENDPOINT": endpoint,
-            "SECURE_COOKIES": "false", "CLIENT_IP_HEADER": "X-Forwarded-For"}
+            "EVENTS_ENDPOINT": endpoint, "SES_ENDPOINT": endpoint,
+            "EMAIL_DOMAIN": EMAIL_DOMAIN, "EMAIL_SENDER": f"security@{EMAIL_DOMAIN}",
+            "SITE_ORIGIN": url, "SECURE_COOKIES": "false",
+            "CLIENT_IP_HEADER": "X-Forwarded-For"}
 
 
 def seed(settings: Settings) -> None:
@@ -85,7 +96,8 @@ def seed(settings: Settings) -> None:
     for tenant, name in DEMO_TENANTS.items():
         operator.create_tenant(tenant, name)
     for tenant, username in DEMO_USERS:
-        operator.create_user(tenant, username, DEMO_PASSWORD, totp_secret=DEMO_TOTP_SECRET)
+        operator.create_user(tenant, username, DEMO_PASSWORD, totp_secret=DEMO_TOTP_SECRET,
+                             email=DEMO_EMAILS[(tenant, username)])
 
 
 def start(host: str, port: int, resources: ExitStack) -> str:
@@ -97,19 +109,23 @@ def start(host: str, port: int, resources: ExitStack) -> str:
     aws = LocalAws(host)
     resources.callback(aws.stop)
     aws.start()
-    settings = Settings.from_env(_local_environment(aws.endpoint))
+    url = f"http://{host}:{port}"
+    settings = Settings.from_env(_local_environment(aws.endpoint, url))
     create_tables(settings)
     store_lookup_key(settings.lookup_key_parameter, settings.region, aws.endpoint,
                      secrets.token_bytes(32))
+    outbox = LocalOutbox(settings)
+    outbox.open()
     seed(settings)
     app = _warm_app(settings)
-    _start_pump(resources, settings, app)
-    front = FrontDoor((host, port), app, SPA)
+    for function in (PURGE_FUNCTION, NOTIFY_FUNCTION):
+        _start_pump(resources, settings, app, function)
+    _start_outbox_watch(resources, outbox)
+    front = FrontDoor((host, port), app, SPA, outbox)
     resources.callback(front.server_close)
     resources.callback(front.drain, DRAIN_SECONDS)
     _start_thread(resources, lambda: front.serve_forever(poll_interval=0.1), "front-door",
                   front.shutdown, 2.0)
-    url = f"http://{host}:{port}"
     write_local_stack(aws.endpoint, url)
     resources.callback(clear_local_stack)
     return url
@@ -134,17 +150,24 @@ def _warm_app(settings: Settings) -> Chalice:
     return app
 
 
-def _start_pump(resources: ExitStack, settings: Settings, app: Chalice) -> None:
+def _start_pump(resources: ExitStack, settings: Settings, app: Chalice, function: str) -> None:
+    """One pump per stream function, each with its own place in the stream: like two
+    event source mappings, neither waits for nor repeats the other's work."""
     session = botocore.session.get_session()
     endpoint = settings.dynamodb_endpoint
     pump = StreamPump(
         session.create_client("dynamodb", region_name=settings.region, endpoint_url=endpoint),
         session.create_client("dynamodbstreams", region_name=settings.region,
                               endpoint_url=endpoint),
-        settings.code_sets_table, app.handler_map[PURGE_FUNCTION])
+        settings.code_sets_table, app.handler_map[function], function_name=function)
     pump.open()
     stop = threading.Event()
-    _start_thread(resources, lambda: pump.run(stop), "stream-pump", stop.set, 2.0)
+    _start_thread(resources, lambda: pump.run(stop), f"stream-pump-{function}", stop.set, 2.0)
+
+
+def _start_outbox_watch(resources: ExitStack, outbox: LocalOutbox) -> None:
+    stop = threading.Event()
+    _start_thread(resources, lambda: outbox.watch(stop), "outbox-watch", stop.set, 2.0)
 
 
 def banner(url: str) -> str:
@@ -157,6 +180,7 @@ def banner(url: str) -> str:
               "    a code now: .venv/bin/python -c \"import pyotp; "
               f"print(pyotp.TOTP('{DEMO_TOTP_SECRET}').now())\"",
               "  Operator CLI: .venv/bin/backup-codes-admin --help (finds this stack by itself)",
+              f"  Sent emails and security events: {url}/_local/outbox",
               "", f"Ready: {url}/t/demo/  (Ctrl-C stops everything)", ""]
     return "\n".join(lines)
 

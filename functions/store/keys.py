@@ -5,6 +5,8 @@ Tenant ids and usernames are validated to exclude '#', so keys cannot collide.
 
 from __future__ import annotations
 
+import hashlib
+
 
 def tenant_pk(tenant: str) -> str:
     return f"TENANT#{tenant}"
@@ -24,6 +26,12 @@ def session_pk(tenant: str, token_hash: str) -> str:
 
 def password_attempts_pk(tenant: str, username: str) -> str:
     return f"TENANT#{tenant}#LOGIN#{username}"
+
+
+def notification_mark_pk(tenant: str, fact_id: str, recipient: str) -> str:
+    # The address itself is not kept: the mark only needs to tell one from another.
+    recipient_hash = hashlib.sha256(recipient.lower().encode()).hexdigest()[:32]
+    return f"TENANT#{tenant}#NOTICE#{fact_id}#{recipient_hash}"
 
 
 def token_hash_of_session_pk(pk: str) -> str:

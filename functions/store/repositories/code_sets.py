@@ -123,10 +123,17 @@ class DynamoCodeSetRepository:
 
     @staticmethod
     def _change_actions(change: Change) -> list[Any]:
+        context = change.context
+        # An update keeps what it does not name: where an earlier change came from must
+        # not pass for this one's.
+        origin = ([CodeSetModel.changed_ip.set(context.ip),
+                   CodeSetModel.changed_user_agent.set(context.user_agent),
+                   CodeSetModel.language.set(context.language)] if context is not None
+                  else [CodeSetModel.changed_ip.remove(), CodeSetModel.changed_user_agent.remove()])
         return [CodeSetModel.change.set(change.kind),
                 CodeSetModel.changed_by.set(change.session_ref),
                 CodeSetModel.changed_at.set(change.at),
-                CodeSetModel.credential_generation.set(change.credential_generation)]
+                CodeSetModel.credential_generation.set(change.credential_generation), *origin]
 
     @staticmethod
     def _item(code_set: CodeSet, change: Change) -> CodeSetModel:
@@ -136,7 +143,10 @@ class DynamoCodeSetRepository:
             codes=code_set.hashes, total=code_set.total, created_at=code_set.created_at,
             usage=[], key_version=code_set.key_version,
             credential_generation=change.credential_generation, change=change.kind,
-            changed_by=change.session_ref, changed_at=change.at)
+            changed_by=change.session_ref, changed_at=change.at,
+            changed_ip=change.context.ip if change.context else None,
+            changed_user_agent=change.context.user_agent if change.context else None,
+            language=change.context.language if change.context else None)
 
 
 def _session_refused(reasons: Reasons) -> bool:

@@ -29,7 +29,8 @@ class DynamoUserRepository:
         item = UserModel(keys.user_pk(user.tenant, user.username), tenant=user.tenant,
                          username=user.username, password_hash=user.password_hash,
                          totp_secret=user.totp_secret, totp_enabled=user.totp_enabled,
-                         failed_attempts=0, flows={}, created_at=user.created_at)
+                         failed_attempts=0, flows={}, created_at=user.created_at,
+                         email=user.email)
         if not applied(lambda: item.save(condition=UserModel.pk.does_not_exist())):
             raise Conflict(f"User {user.username} already exists.")
 
@@ -40,6 +41,10 @@ class DynamoUserRepository:
 
     def set_password_hash(self, tenant: str, username: str, password_hash: str) -> None:
         self._update_existing(tenant, username, [UserModel.password_hash.set(password_hash)])
+
+    def set_email(self, tenant: str, username: str, email: str | None) -> None:
+        action = UserModel.email.set(email) if email else UserModel.email.remove()
+        self._update_existing(tenant, username, [action])
 
     def lock_until(self, tenant: str, username: str, until: float) -> None:
         self._update_existing(tenant, username, [UserModel.locked_until.set(until)])
@@ -59,4 +64,5 @@ def user_of(item: UserModel) -> User:
                 created_at=float(item.created_at), totp_secret=item.totp_secret,
                 totp_last_step=None if item.totp_last_step is None else int(item.totp_last_step),
                 failed_attempts=int(item.failed_attempts or 0),
-                locked_until=None if item.locked_until is None else float(item.locked_until))
+                locked_until=None if item.locked_until is None else float(item.locked_until),
+                email=item.email)
