@@ -12,14 +12,15 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Callable
 from datetime import UTC, datetime
-from email.message import EmailMessage
-from email.policy import SMTP
 from email.utils import format_datetime, formataddr
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..core.model import OutgoingEmail
 from ..core.policy import mask_email
 from ..logs import logger
+
+if TYPE_CHECKING:
+    from email.message import EmailMessage
 
 
 class SesMailer:
@@ -53,6 +54,11 @@ class SesMailer:
 
 
 def mime(email: OutgoingEmail, from_address: str, now: float) -> EmailMessage:
+    # Imported here: only the notifying function pays for the email package's import,
+    # not every cold start of the API.
+    from email.message import EmailMessage  # noqa: PLC0415
+    from email.policy import SMTP  # noqa: PLC0415
+
     message = EmailMessage(policy=SMTP)
     message["From"] = from_address
     message["To"] = email.to
