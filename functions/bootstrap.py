@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import threading
 import time
-from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from typing import Any
 
 from . import crypto
 from .core.account import Account
@@ -14,15 +13,21 @@ from .core.authenticator import AuthenticatorParts, Authenticators
 from .core.authorization import Authorization, ProviderParts
 from .core.backup_codes import BackupCodeService
 from .core.clients import ClientRegistry
+from .core.fanout import PublishedEvents, SecurityFanOut
 from .core.logout import Logout
-from .core.ports import Clock, Hasher, JwtSigner
+from .core.notifications import Notifications
+from .core.ports import Clock, EventPublisher, Hasher, JwtSigner, Mailer
 from .core.purge import PurgeService
 from .core.sessions import SessionLimits, Sessions, Tokens
 from .core.signin import LoginFlows, SecondFactors, SignIn, SignInParts
 from .core.tenants import TenantDirectory
 from .core.tokens import TokenEndpoint
 from .delivery import HttpLogoutDelivery
+from .lazy import Lazy
 from .operator import Operator
+from .outbound.clients import lazy_client
+from .outbound.eventbridge import BestEffort, EventBridgePublisher
+from .outbound.ses import SesMailer
 from .qr import SvgQrCodes
 from .settings import Settings
 from .signing import KmsJwtSigner, kms_client
@@ -32,6 +37,7 @@ from .store.repositories import (
     DynamoClientRepository,
     DynamoCodeSetRepository,
     DynamoGrantStore,
+    DynamoNotificationMarks,
     DynamoPasswordAttemptRepository,
     DynamoSessionRepository,
     DynamoSignInStore,
@@ -61,6 +67,7 @@ class Repositories:
     clients: DynamoClientRepository
     grants: DynamoGrantStore
     authenticators: DynamoAuthenticatorRepository
+    notification_marks: DynamoNotificationMarks
 
 
 # The sign-in step reads the user and the code set at once: two requests in flight
@@ -79,7 +86,7 @@ def build_repositories(settings: Settings) -> Repositories:
                         DynamoSessionRepository(connection),
                         DynamoSignInStore(connection, code_sets, _PARALLEL),
                         DynamoClientRepository(), DynamoGrantStore(connection),
-                        DynamoAuthenticatorRepository(connection))
+                        DynamoAuthenticatorRepository(connection), DynamoNotificationMarks())
 
 
 def lookup_keys(settings: Settings, key: bytes | None = None) -> crypto.KeyRing:
@@ -91,8 +98,37 @@ def lookup_keys(settings: Settings, key: bytes | None = None) -> crypto.KeyRing:
 
 
 @dataclass(frozen=True)
+class Outbound:
+    """What leaves the service: events for the stream's consumer (retried until they
+    are out, or the record fails), the same events published inline from a request
+    (briefly, never failing it), and emails."""
+
+    events: EventPublisher
+    inline_events: EventPublisher
+    mailer: Mailer
+
+
+def build_outbound(settings: Settings, clock: Clock) -> Outbound:
+    config = settings.outbound
+
+    def events_client(connect: float, read: float, attempts: int) -> Lazy[Any]:
+        return lazy_client("events", settings.region, config.events_endpoint,
+                           connect_timeout=connect, read_timeout=read, attempts=attempts)
+
+    # Inline, a sign-in waits for the publish: two tries of a second or so at most.
+    inline = EventBridgePublisher(events_client(0.5, 1.0, 2), config.event_bus_name,
+                                  attempts=2, pause_seconds=0.05)
+    ses = lazy_client("sesv2", settings.region, config.ses_endpoint, connect_timeout=2.0,
+                      read_timeout=5.0, attempts=3)
+    return Outbound(
+        events=EventBridgePublisher(events_client(2.0, 5.0, 3), config.event_bus_name),
+        inline_events=BestEffort(inline),
+        mailer=SesMailer(ses, config.email_domain, config.email_sender, clock.now))
+
+
+@dataclass(frozen=True)
 class Services:
-    """What the routes and the stream handler call: domain services only."""
+    """What the routes and the stream handlers call: domain services only."""
 
     settings: Settings
     tenants: TenantDirectory
@@ -105,14 +141,19 @@ class Services:
     authorization: Authorization
     tokens: TokenEndpoint
     logout: Logout
+    security: SecurityFanOut
 
 
-def build_services(settings: Settings, lookup_key: bytes | None = None,
-                   hasher: Hasher | None = None, clock: Clock | None = None) -> Services:
-    """Wire the service; the lookup key is read from SSM (on first use) unless given."""
+def build_services(settings: Settings, lookup_key: bytes | None = None,  # noqa: PLR0913
+                   hasher: Hasher | None = None, clock: Clock | None = None,
+                   outbound: Outbound | None = None) -> Services:
+    """Wire the service; the lookup key is read from SSM (on first use) unless given.
+
+    Tests give their own hasher, clock or outbound adapters; hence the arguments."""
     stores = build_repositories(settings)
     keys = lookup_keys(settings, lookup_key)
     clock = clock or SystemClock()
+    outbound = outbound or build_outbound(settings, clock)
     hasher = hasher or crypto.Argon2Hasher(settings.argon2)
     tokens = TOKENS
     limits = SessionLimits(lifetime_seconds=settings.session_lifetime_seconds,
@@ -127,19 +168,36 @@ def build_services(settings: Settings, lookup_key: bytes | None = None,
         users=stores.users, passwords=stores.password_attempts, store=stores.signin,
         flows=LoginFlows(crypto.TokenSigner(keys), crypto.new_id, clock, limits),
         factors=SecondFactors(stores.code_sets, backup_codes, crypto.Totp(), crypto.new_id),
-        hasher=hasher, sessions=sessions, clock=clock, new_id=crypto.new_id))
+        hasher=hasher, sessions=sessions, clock=clock, new_id=crypto.new_id,
+        events=outbound.inline_events))
     authenticators = Authenticators(AuthenticatorParts(
         store=stores.authenticators, users=stores.users, code_sets=stores.code_sets,
         totp=crypto.Totp(), qr=SvgQrCodes(),
         tenants=tenants, clock=clock, new_id=crypto.new_id))
-    provider = ProviderParts(stores.clients, stores.grants, stores.users, tokens, clock)
-    signer = _jwt_signer(settings)
+    authorization, token_endpoint, logout = _openid_provider(settings, stores, clock)
     return Services(settings=settings, tenants=tenants, signin=signin, sessions=sessions,
                     account=Account(stores.users, stores.code_sets), backup_codes=backup_codes,
                     authenticators=authenticators, purges=PurgeService(tenants, stores.sessions),
-                    authorization=Authorization(provider),
-                    tokens=TokenEndpoint(provider, signer),
-                    logout=Logout(provider, signer, stores.sessions, HttpLogoutDelivery()))
+                    security=_security(settings, stores, tenants, outbound, clock),
+                    authorization=authorization, tokens=token_endpoint, logout=logout)
+
+
+def _security(settings: Settings, stores: Repositories, tenants: TenantDirectory,
+              outbound: Outbound, clock: Clock) -> SecurityFanOut:
+    # The emails link users to {PUBLIC_ORIGIN}/t/{tenant}/ (the function that sends them
+    # always knows it: infra/template.yaml).
+    notifications = Notifications(stores.users, stores.notification_marks, outbound.mailer,
+                                  clock, settings.public_origin or "")
+    # Emails first, then events: see functions/core/fanout.py.
+    return SecurityFanOut(tenants, [notifications, PublishedEvents(outbound.events)])
+
+
+def _openid_provider(settings: Settings, stores: Repositories,
+                     clock: Clock) -> tuple[Authorization, TokenEndpoint, Logout]:
+    provider = ProviderParts(stores.clients, stores.grants, stores.users, TOKENS, clock)
+    signer = _jwt_signer(settings)
+    return (Authorization(provider), TokenEndpoint(provider, signer),
+            Logout(provider, signer, stores.sessions, HttpLogoutDelivery()))
 
 
 def _jwt_signer(settings: Settings) -> JwtSigner:
@@ -147,20 +205,8 @@ def _jwt_signer(settings: Settings) -> JwtSigner:
                         kms_client(settings.region, settings.kms_endpoint))
 
 
-class LazyServices:
+class LazyServices(Lazy[Services]):
     """Builds the services on first use, once, so importing the app costs no I/O."""
-
-    def __init__(self, factory: Callable[[], Services]) -> None:
-        self._factory = factory
-        self._services: Services | None = None
-        self._lock = threading.Lock()
-
-    def __call__(self) -> Services:
-        if self._services is None:
-            with self._lock:
-                if self._services is None:
-                    self._services = self._factory()
-        return self._services
 
 
 def build_operator(settings: Settings, hasher: Hasher | None = None) -> Operator:

@@ -22,7 +22,7 @@ from pynamodb.exceptions import PynamoDBException
 from .bootstrap import build_operator
 from .core.errors import DomainError
 from .core.grants import Client
-from .core.policy import TenantPolicy
+from .core.policy import TenantPolicy, mask_email
 from .local.discovery import find_local_stack
 from .operator import Operator
 from .settings import Settings
@@ -71,8 +71,9 @@ def _policy_options(command: argparse.ArgumentParser) -> None:
             continue
         between, choices = setting.metadata["between"], setting.metadata["choices"]
         bounds = f"{between[0]}-{between[1]}, " if between else ""
+        shown = setting.default if setting.default != "" else "none"
         command.add_argument(option, type=int if between else str, choices=choices,
-                             help=f"{help_text} ({bounds}default {setting.default})")
+                             help=f"{help_text} ({bounds}default {shown})")
 
 
 def _on_off(value: str) -> bool:
@@ -102,7 +103,8 @@ def _list_tenants(operator: Operator, args: argparse.Namespace) -> None:
 
 
 def _create_user(operator: Operator, args: argparse.Namespace) -> None:
-    uri = operator.create_user(args.tenant, args.username, _password(args), totp=args.totp)
+    uri = operator.create_user(args.tenant, args.username, _password(args), totp=args.totp,
+                               email=args.email)
     print(f"Created {args.tenant}/{args.username}.")
     if uri:
         print("Add this to the user's authenticator app (shown once):")
@@ -112,6 +114,12 @@ def _create_user(operator: Operator, args: argparse.Namespace) -> None:
 def _list_users(operator: Operator, args: argparse.Namespace) -> None:
     for user in operator.list_users(args.tenant):
         _print({"username": user.username, "totp": user.totp_enabled})
+
+
+def _set_email(operator: Operator, args: argparse.Namespace) -> None:
+    operator.set_email(args.tenant, args.username, None if args.clear else args.address)
+    told = "no address" if args.clear else mask_email(args.address)
+    print(f"Notifications of {args.tenant}/{args.username} go to {told}.")
 
 
 def _unlock_user(operator: Operator, args: argparse.Namespace) -> None:
@@ -154,7 +162,8 @@ def _rotate_client_secret(operator: Operator, args: argparse.Namespace) -> None:
 
 COMMANDS: dict[str, Callable[[Operator, argparse.Namespace], None]] = {
     "create-tenant": _create_tenant, "set-policy": _set_policy, "list-tenants": _list_tenants,
-    "create-user": _create_user, "list-users": _list_users, "unlock-user": _unlock_user,
+    "create-user": _create_user, "list-users": _list_users, "set-email": _set_email,
+    "unlock-user": _unlock_user,
     "create-client": _create_client, "list-clients": _list_clients,
     "delete-client": _delete_client, "rotate-client-secret": _rotate_client_secret,
 }
@@ -205,6 +214,15 @@ def _parser() -> argparse.ArgumentParser:
                              help="enrol an authenticator app; prints the otpauth URI")
     create_user.add_argument("--password-stdin", action="store_true",
                              help="read the password from standard input")
+    create_user.add_argument("--email", metavar="ADDRESS",
+                             help="where the user's security notifications go")
+    set_email = commands.add_parser("set-email",
+                                    help="set or clear where a user's notifications go")
+    set_email.add_argument("tenant")
+    set_email.add_argument("username")
+    address = set_email.add_mutually_exclusive_group(required=True)
+    address.add_argument("address", nargs="?", help="the user's email address")
+    address.add_argument("--clear", action="store_true", help="no address: no emails")
     list_users = commands.add_parser("list-users", help="list a tenant's users")
     list_users.add_argument("tenant")
     unlock = commands.add_parser("unlock-user", help="clear a second-factor lockout")

@@ -10,7 +10,7 @@ from .core.clients import ClientRegistry
 from .core.errors import InvalidRequest, NotFound
 from .core.grants import Client
 from .core.model import Tenant, User, UserSummary
-from .core.policy import TenantPolicy, validate_tenant_id, validate_username
+from .core.policy import TenantPolicy, validate_email, validate_tenant_id, validate_username
 from .core.ports import Hasher, TenantRepository, UserRepository
 from .crypto import Totp
 
@@ -44,19 +44,22 @@ class Operator:
     def list_tenants(self) -> list[tuple[Tenant, TenantPolicy]]:
         return self._tenants.list_tenants()
 
-    def create_user(self, tenant_id: str, username: str, password: str,
-                    totp: bool = False, totp_secret: str | None = None) -> str | None:
+    def create_user(self, tenant_id: str, username: str, password: str,  # noqa: PLR0913
+                    totp: bool = False, totp_secret: str | None = None,
+                    email: str | None = None) -> str | None:
         """Create a user; returns the otpauth:// URI when TOTP is on (its issuer the
-        tenant's display name, as when users set up their own authenticator)."""
+        tenant's display name, as when users set up their own authenticator). The
+        options are the user's own settings, each optional."""
         tenant = self._require_tenant(tenant_id)
         username = validate_username(username)
+        email = None if email is None else validate_email(email)
         if len(password) < MIN_PASSWORD_LENGTH:
             raise InvalidRequest(f"The password must have at least {MIN_PASSWORD_LENGTH} "
                                  "characters.")
         secret = totp_secret or (Totp.new_secret() if totp else None)
         self._users.create(User(tenant=tenant_id, username=username,
                                     password_hash=self._hasher.hash(password),
-                                    created_at=time.time(), totp_secret=secret,
+                                    created_at=time.time(), totp_secret=secret, email=email,
                                     subject=crypto.new_id()))
         if secret is None:
             return None
@@ -65,6 +68,11 @@ class Operator:
     def list_users(self, tenant_id: str) -> list[UserSummary]:
         self._require_tenant(tenant_id)
         return self._users.list_users(tenant_id)
+
+    def set_email(self, tenant_id: str, username: str, email: str | None) -> None:
+        """Where the user's security notifications go; None: nowhere (no emails)."""
+        self._users.set_email(validate_tenant_id(tenant_id), validate_username(username),
+                              None if email is None else validate_email(email))
 
     def unlock_user(self, tenant_id: str, username: str) -> None:
         self._users.reset_failures(validate_tenant_id(tenant_id), validate_username(username))

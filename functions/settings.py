@@ -18,6 +18,29 @@ class Argon2Parameters:
 
 
 @dataclass(frozen=True)
+class OutboundSettings:
+    """Security events and emails (functions/outbound/)."""
+
+    event_bus_name: str
+    events_endpoint: str | None
+    ses_endpoint: str | None
+    # The SES identity (a verified domain) every email is sent from, and the stack's
+    # own sender in it; a tenant may name another sender in the same domain.
+    email_domain: str
+    email_sender: str
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str], prefix: str) -> OutboundSettings:
+        email_domain = (env.get("EMAIL_DOMAIN") or "example.com").lower()
+        return cls(
+            event_bus_name=env.get("EVENT_BUS_NAME", f"{prefix}-security"),
+            events_endpoint=env.get("EVENTS_ENDPOINT") or None,
+            ses_endpoint=env.get("SES_ENDPOINT") or None,
+            email_domain=email_domain,
+            email_sender=env.get("EMAIL_SENDER") or f"no-reply@{email_domain}")
+
+
+@dataclass(frozen=True)
 class Settings:
     tenants_table: str
     users_table: str
@@ -51,6 +74,7 @@ class Settings:
     allow_http_loopback: bool
     # During a rotation CloudFront may send either: both are accepted.
     origin_secrets: tuple[str, ...]
+    outbound: OutboundSettings
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -88,6 +112,7 @@ class Settings:
             or _placeholder_stream(region, f"{prefix}-code-sets"),
             sessions_stream_arn=env.get("SESSIONS_STREAM_ARN")
             or _placeholder_stream(region, f"{prefix}-sessions"),
+            outbound=OutboundSettings.from_env(env, prefix),
             **_provider(env),
         )
 

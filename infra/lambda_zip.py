@@ -22,9 +22,10 @@ import tempfile
 import zipfile
 from pathlib import Path
 
-# The AWS services the functions call (functions/store, functions/signing.py; botocore
-# looks up a client's model by these names). Everything else in botocore/data goes.
-SERVICES = ("dynamodb", "ssm", "kms")
+# The AWS services the functions call (functions/store, functions/signing.py,
+# functions/outbound; botocore looks up a client's model by these names). Everything else
+# in botocore/data goes.
+SERVICES = ("dynamodb", "ssm", "kms", "events", "sesv2")
 # Code of ours that never runs in Lambda: tests/unit/test_architecture.py proves
 # that nothing reachable from app.py imports it.
 NOT_SHIPPED = ("functions/local/", "functions/cli.py")

@@ -61,7 +61,8 @@ ln -s "$ROOT/.chalice/deployments" "$SRC/.chalice/deployments"
 # Importing app.py to read its routes must not reach for a local stack or AWS.
 (
   cd "$SRC"
-  env -u DYNAMODB_ENDPOINT -u SSM_ENDPOINT -u CODE_SETS_STREAM_ARN -u TABLE_PREFIX \
+  env -u DYNAMODB_ENDPOINT -u SSM_ENDPOINT -u EVENTS_ENDPOINT -u SES_ENDPOINT \
+    -u CODE_SETS_STREAM_ARN -u TABLE_PREFIX \
     AWS_DEFAULT_REGION="${AWS_DEFAULT_REGION:-us-east-1}" PYTHONDONTWRITEBYTECODE=1 \
     "$CHALICE" package --stage "$STAGE_NAME" \
       --template-format yaml --merge-template "$ROOT/infra/template.yaml" "$WORK/out"

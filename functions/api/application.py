@@ -1,4 +1,5 @@
-"""Builds the Chalice application: the routes and the stream handler, over lazy services."""
+"""Builds the Chalice application: the routes and the code-set stream's two handlers (the
+session purge; the security events and emails), over lazy services."""
 
 from __future__ import annotations
 
@@ -10,7 +11,12 @@ from chalice.app import Chalice, ConvertToMiddleware, DynamoDBEvent, Request, Re
 from ..bootstrap import LazyServices, build_services
 from ..logs import logger
 from ..settings import Settings
-from ..stream.handler import make_logout_handler, make_record_handler, process_batch
+from ..stream.handler import (
+    make_logout_handler,
+    make_notify_handler,
+    make_record_handler,
+    process_batch,
+)
 from .errors import error_response, uniform_error
 from .http import HttpError, from_trusted_origin
 from .routes import ROUTES
@@ -19,6 +25,36 @@ from .routing import register
 APP_NAME = "backup-codes"
 PURGE_FUNCTION = "purge_sessions"
 LOGOUT_FUNCTION = "backchannel_logout"
+NOTIFY_FUNCTION = "notify_security_events"
+
+
+def _register_stream_functions(app: Chalice, services: LazyServices,
+                               settings: Settings) -> None:
+    """The stream Lambdas. Chalice wants a stream ARN when the app is defined; in AWS the
+    event source mappings are CloudFormation's (infra/template.yaml, on the tables' real
+    streams)."""
+    functions = (
+        (PURGE_FUNCTION, settings.code_sets_stream_arn, 100,
+         make_record_handler(lambda: services().purges)),
+        # A second consumer of the same stream, a Lambda of its own: a failing email never
+        # re-runs or holds up a purge, nor a failing purge an email.
+        (NOTIFY_FUNCTION, settings.code_sets_stream_arn, 25,
+         make_notify_handler(lambda: services().security)),
+        # The sessions table's stream: each ended session's applications are told.
+        (LOGOUT_FUNCTION, settings.sessions_stream_arn, 25,
+         make_logout_handler(lambda: services().logout, settings.public_origin)),
+    )
+    for name, stream_arn, batch_size, record_handler in functions:
+        app.on_dynamodb_record(stream_arn=stream_arn, batch_size=batch_size,
+                               name=name)(_batch_of(record_handler))
+
+
+def _batch_of(record_handler: Callable[[dict[str, Any]], Any]
+              ) -> Callable[[DynamoDBEvent], dict[str, Any]]:
+    def handle(event: DynamoDBEvent) -> dict[str, Any]:
+        return process_batch(event.to_dict(), event.context, record_handler)
+
+    return handle
 
 
 def create_app(services: LazyServices | None = None,
@@ -30,22 +66,7 @@ def create_app(services: LazyServices | None = None,
     # cold start, for the HTTP routes and the stream handler alike.
     app.register_middleware(ConvertToMiddleware(logger.inject_lambda_context))
     register(app, ROUTES, services, settings)
-    purge_record = make_record_handler(lambda: services().purges)
-
-    # Chalice wants a stream ARN when the app is defined; in AWS the event source
-    # mapping is CloudFormation's (infra/template.yaml, on the table's real stream).
-    @app.on_dynamodb_record(stream_arn=settings.code_sets_stream_arn, batch_size=100,
-                            name=PURGE_FUNCTION)
-    def purge_sessions(event: DynamoDBEvent) -> dict[str, Any]:
-        return process_batch(event.to_dict(), event.context, purge_record)
-
-    logout_record = make_logout_handler(lambda: services().logout, settings.public_origin)
-
-    # The sessions table's stream: each ended session's applications are told.
-    @app.on_dynamodb_record(stream_arn=settings.sessions_stream_arn, batch_size=25,
-                            name=LOGOUT_FUNCTION)
-    def backchannel_logout(event: DynamoDBEvent) -> dict[str, Any]:
-        return process_batch(event.to_dict(), event.context, logout_record)
+    _register_stream_functions(app, services, settings)
 
     @app.middleware("http")
     def contract_errors(request: Request, get_response: Callable[[Request], Response]) -> Response:

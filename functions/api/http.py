@@ -10,6 +10,7 @@ from typing import Any
 from chalice.app import Request, Response
 
 from ..core.errors import DomainError
+from ..core.languages import negotiate
 from ..core.model import RequestContext
 
 MAX_BODY_BYTES = 16 * 1024
@@ -76,7 +77,8 @@ def require_xhr(request: Request) -> None:
 
 
 def request_context(request: Request, ip_header: str | None) -> RequestContext:
-    """Client IP and browser; behind CloudFront the viewer's address is in a header."""
+    """Client IP, browser and language; behind CloudFront the viewer's address is in a
+    header. The page sends the language its picker chose as Accept-Language."""
     ip = None
     value = request.headers.get(ip_header) if ip_header else None
     if value and ip_header and ip_header.lower() == "cloudfront-viewer-address":
@@ -85,7 +87,8 @@ def request_context(request: Request, ip_header: str | None) -> RequestContext:
         ip = value.split(",")[0].strip()  # X-Forwarded-For: client first
     if not ip:
         ip = (request.context.get("identity") or {}).get("sourceIp")
-    return RequestContext.of(ip, request.headers.get("user-agent"))
+    return RequestContext.of(ip, request.headers.get("user-agent"),
+                             negotiate(request.headers.get("accept-language")))
 
 
 def cookie_name(tenant: str, secure: bool) -> str:

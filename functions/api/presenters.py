@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Any
 
 from ..core.model import (
@@ -14,13 +13,7 @@ from ..core.model import (
     TotpSetup,
 )
 from ..core.signin import LoginResult
-
-
-def iso(ts: float | None) -> str | None:
-    """Times leave the service as ISO 8601 UTC strings: 2026-11-27T18:01:38Z."""
-    if ts is None:
-        return None
-    return datetime.fromtimestamp(ts, UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+from ..isotime import iso
 
 
 def login_result(result: LoginResult) -> dict[str, Any]:

@@ -6,7 +6,15 @@ from collections.abc import Callable
 
 from . import code_format
 from .errors import InvalidCode, NotEnabled
-from .model import Change, ChangeKind, CodeSet, CodeSetStatus, IssuedCodes, Session
+from .model import (
+    Change,
+    ChangeKind,
+    CodeSet,
+    CodeSetStatus,
+    IssuedCodes,
+    RequestContext,
+    Session,
+)
 from .policy import TenantPolicy
 from .ports import Clock, CodeSetRepository, Hasher, Tagger
 from .sessions import require_recent_authentication
@@ -29,14 +37,18 @@ class BackupCodeService:
                              created_at=found.created_at, last_used_at=found.last_used_at,
                              generation=found.generation, usage=tuple(found.usage))
 
-    def add(self, session: Session, policy: TenantPolicy) -> IssuedCodes:
+    # Each change records the request it came from (`context`): where from, and the
+    # language the user reads, for the security events and emails it leads to.
+    def add(self, session: Session, policy: TenantPolicy,
+            context: RequestContext | None = None) -> IssuedCodes:
         self._require_recent_authentication(session, policy)
         code_set, issued = self._new_set(session, policy)
-        self._code_sets.add(code_set, self._change("added", session, code_set))
+        self._code_sets.add(code_set, self._change("added", session, code_set, context))
         return issued
 
     def regenerate(self, session: Session, policy: TenantPolicy,
-                   expected_generation: str | None) -> IssuedCodes:
+                   expected_generation: str | None,
+                   context: RequestContext | None = None) -> IssuedCodes:
         self._require_recent_authentication(session, policy)
         if expected_generation is None:
             current = self._code_sets.get(session.tenant, session.username)
@@ -47,10 +59,11 @@ class BackupCodeService:
         # One conditional write swaps the whole set: the old codes stop working
         # at the same instant the new ones start.
         self._code_sets.replace(code_set, expected_generation,
-                                self._change("regenerated", session, code_set))
+                                self._change("regenerated", session, code_set, context))
         return issued
 
-    def remove(self, session: Session, policy: TenantPolicy) -> None:
+    def remove(self, session: Session, policy: TenantPolicy,
+               context: RequestContext | None = None) -> None:
         self._require_recent_authentication(session, policy)
         current = self._code_sets.get(session.tenant, session.username)
         if current is None or not current.enabled:
@@ -59,7 +72,7 @@ class BackupCodeService:
         # A tenant that requires a second factor keeps its users' last one.
         self._code_sets.remove(session.tenant, session.username, current.generation,
                                Change("removed", session.token_hash, self._clock.now(),
-                                      credential_generation=tombstone),
+                                      credential_generation=tombstone, context=context),
                                keep_a_factor=policy.require_mfa)
 
     def match(self, code_set: CodeSet | None, canonical_code: str) -> str:
@@ -95,10 +108,11 @@ class BackupCodeService:
         issued = IssuedCodes([code_format.display(c) for c in plain], now, generation)
         return code_set, issued
 
-    def _change(self, kind: ChangeKind, session: Session, code_set: CodeSet) -> Change:
+    def _change(self, kind: ChangeKind, session: Session, code_set: CodeSet,
+                context: RequestContext | None) -> Change:
         assert code_set.credential_generation is not None
         return Change(kind=kind, session_ref=session.token_hash, at=self._clock.now(),
-                      credential_generation=code_set.credential_generation)
+                      credential_generation=code_set.credential_generation, context=context)
 
     def _require_recent_authentication(self, session: Session, policy: TenantPolicy) -> None:
         require_recent_authentication(session, policy, self._clock.now())

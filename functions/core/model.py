@@ -5,6 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
+from .languages import DEFAULT as DEFAULT_LANGUAGE
+from .languages import supported
+
 # Changes to a user's second factor: the backup codes', then the authenticator's.
 ChangeKind = Literal["added", "regenerated", "removed", "authenticator_added",
                      "authenticator_removed"]
@@ -43,6 +46,8 @@ class User:
     # The user's OpenID subject: random, given at creation (or at first use, for users
     # made before subjects existed).
     subject: str | None = None
+    # Where security notifications go (optional; set by the operator).
+    email: str | None = None
 
     @property
     def totp_enabled(self) -> bool:
@@ -134,12 +139,14 @@ class TotpActivation:
 @dataclass(frozen=True)
 class Change:
     """A change to a user's second factor: who made it (the stream purge keeps that
-    session), when, and the credential generation it moves to."""
+    session), when, and the credential generation it moves to. The request it came
+    from (address, browser, language) is recorded with it for the security events."""
 
     kind: ChangeKind
     session_ref: str
     at: float
     credential_generation: str
+    context: RequestContext | None = None
 
 
 @dataclass(frozen=True)
@@ -150,6 +157,8 @@ class Spend:
     generation: str
     usage: Usage
     use_id: str
+    # The language of the page that spent it: the notification is written in it.
+    language: str = DEFAULT_LANGUAGE
 
 
 @dataclass
@@ -228,14 +237,32 @@ class Counted:
 
 
 @dataclass(frozen=True)
+class OutgoingEmail:
+    """One email to one user, rendered: what the mailer sends."""
+
+    to: str
+    subject: str
+    text: str
+    html: str
+    language: str
+    sender_name: str
+    # The tenant's own sender address; None: the stack's sender.
+    sender: str | None = None
+
+
+@dataclass(frozen=True)
 class RequestContext:
-    """Where a request came from: recorded with sessions and code uses."""
+    """Where a request came from: recorded with sessions and code uses, and the
+    language the user reads (one the service writes in)."""
 
     ip: str
     user_agent: str
+    language: str = DEFAULT_LANGUAGE
     # Bounded so a hostile header cannot bloat items.
     MAX_USER_AGENT = 256
 
     @classmethod
-    def of(cls, ip: str | None, user_agent: str | None) -> RequestContext:
-        return cls(ip=(ip or "unknown")[:64], user_agent=(user_agent or "")[: cls.MAX_USER_AGENT])
+    def of(cls, ip: str | None, user_agent: str | None,
+           language: str | None = None) -> RequestContext:
+        return cls(ip=(ip or "unknown")[:64], user_agent=(user_agent or "")[: cls.MAX_USER_AGENT],
+                   language=supported(language))

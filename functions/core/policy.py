@@ -24,18 +24,31 @@ BACKOFF_MAX_SECONDS = 3600
 
 TENANT_ID = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,30}[a-z0-9])?$")
 USERNAME = re.compile(r"^[A-Za-z0-9._@+-]{1,64}$")
+# An address as people type them (no quoted local parts, no IP literals, no comments).
+EMAIL = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]{1,64}"
+                   r"@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}$")
+MAX_EMAIL_LENGTH = 254
+EMAIL_OR_NOTHING = re.compile(f"^$|{EMAIL.pattern}")
 
 
 def _setting(default: Any, help_text: str, *, between: tuple[int, int] | None = None,
              choices: tuple[str, ...] | None = None) -> Any:
     return field(default=default, metadata={"help": help_text, "between": between,
-                                            "choices": choices, "switch": False})
+                                            "choices": choices, "switch": False,
+                                            "pattern": None})
 
 
 def _switch(default: bool, help_text: str) -> Any:
     """A setting that is on or off."""
     return field(default=default, metadata={"help": help_text, "between": None,
-                                            "choices": None, "switch": True})
+                                            "choices": None, "switch": True, "pattern": None})
+
+
+def _text(default: str, help_text: str, pattern: re.Pattern[str], max_length: int) -> Any:
+    """A setting that is a string of a given shape."""
+    return field(default=default, metadata={"help": help_text, "between": None,
+                                            "choices": None, "switch": False,
+                                            "pattern": pattern, "max_length": max_length})
 
 
 @dataclass(frozen=True)
@@ -53,6 +66,18 @@ class TenantPolicy:
         choices=(PURGE_KEEP_CURRENT, PURGE_ALL))
     require_mfa: bool = _switch(
         False, "users without a second factor set up an authenticator at sign-in")
+    # Notifications (emails to users who have an address; docs/DECISIONS.md).
+    notify_code_used: bool = _switch(True, "email the user when a backup code is used")
+    notify_codes_low: bool = _switch(True, "email the user when few backup codes are left")
+    notify_codes_changed: bool = _switch(
+        True, "email the user when backup codes are added, regenerated or removed")
+    notify_mfa_reset: bool = _switch(
+        True, "email the user when an administrator resets their second factor")
+    low_codes_threshold: int = _setting(
+        3, "codes left at which the user is told that few are left", between=(1, 10))
+    email_sender: str = _text(
+        "", "sender address of the tenant's emails, in the stack's email domain "
+        "(empty: the stack's own sender)", EMAIL_OR_NOTHING, MAX_EMAIL_LENGTH)
 
     def __post_init__(self) -> None:
         for setting in fields(self):
@@ -96,6 +121,11 @@ def _check(setting: Field[Any], value: Any) -> None:
             raise InvalidRequest(f"{setting.name} must be a whole number from {low} to {high}.")
     if choices is not None and value not in choices:
         raise InvalidRequest(f"{setting.name} must be one of: {', '.join(choices)}.")
+    pattern = setting.metadata["pattern"]
+    if pattern is not None and not (isinstance(value, str)
+                                    and len(value) <= setting.metadata["max_length"]
+                                    and pattern.fullmatch(value)):
+        raise InvalidRequest(f"{setting.name} is not valid: {setting.metadata['help']}.")
 
 
 def lockout_seconds(failures: int, threshold: int) -> int | None:
@@ -129,6 +159,21 @@ def validate_tenant_id(tenant: str) -> str:
             "Tenant id must be 1-32 characters: lower-case letters, digits and inner dashes."
         )
     return tenant
+
+
+def validate_email(address: object) -> str:
+    """A user's address, its domain in lower case (the local part is the mailbox's own)."""
+    if (not isinstance(address, str) or len(address) > MAX_EMAIL_LENGTH
+            or not EMAIL.fullmatch(address)):
+        raise InvalidRequest("The email address is not valid.")
+    local, domain = address.rsplit("@", 1)
+    return f"{local}@{domain.lower()}"
+
+
+def mask_email(address: str) -> str:
+    """An address as log lines may show it: alice@example.com -> a***@example.com."""
+    local, _, domain = address.rpartition("@")
+    return f"{local[:1]}***@{domain}" if local else "***"
 
 
 def validate_username(username: object) -> str:

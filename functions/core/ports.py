@@ -15,6 +15,7 @@ from .model import (
     Change,
     CodeSet,
     Counted,
+    OutgoingEmail,
     PendingTotp,
     Reservation,
     Session,
@@ -26,6 +27,7 @@ from .model import (
     UserSummary,
 )
 from .policy import TenantPolicy
+from .security_events import SecurityFact
 
 
 class TenantRepository(Protocol):
@@ -40,6 +42,9 @@ class UserRepository(Protocol):
     def create(self, user: User) -> None: ...
     def list_users(self, tenant: str) -> list[UserSummary]: ...
     def set_password_hash(self, tenant: str, username: str, password_hash: str) -> None: ...
+    def set_email(self, tenant: str, username: str, email: str | None) -> None:
+        """Set (or, with None, clear) where the user's notifications go."""
+        ...
     def lock_until(self, tenant: str, username: str, until: float) -> None:
         """Lock the second factor after a failure that reached the threshold."""
         ...
@@ -302,4 +307,28 @@ class TotpAuthenticator(TotpVerifier, Protocol):
 class QrCodes(Protocol):
     def svg(self, text: str) -> str:
         """A QR code of `text` as SVG that is safe to put inline in a page."""
+        ...
+
+
+class EventPublisher(Protocol):
+    """Security facts out as events (EventBridge)."""
+
+    def publish(self, facts: Sequence[SecurityFact]) -> None:
+        """Every fact as one event; raises when some could not be published after retries
+        (the ones that were are not taken back: consumers tell a repeat by its id)."""
+        ...
+
+
+class Mailer(Protocol):
+    def send(self, email: OutgoingEmail) -> None:
+        """Send one email, or raise."""
+        ...
+
+
+class NotificationMarks(Protocol):
+    """Which emails went out: one mark per fact and recipient, kept a few days, so that a
+    stream record delivered again does not email the user again."""
+
+    def sent(self, tenant: str, fact_id: str, recipient: str) -> bool: ...
+    def mark_sent(self, tenant: str, fact_id: str, recipient: str, expires_at: float) -> None:
         ...

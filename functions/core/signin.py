@@ -39,6 +39,7 @@ from .policy import (
 from .ports import (
     Clock,
     CodeSetRepository,
+    EventPublisher,
     Hasher,
     PasswordAttemptRepository,
     SecondFactorStart,
@@ -49,6 +50,7 @@ from .ports import (
     TotpVerifier,
     UserRepository,
 )
+from .security_events import lock_fact
 from .sessions import SessionLimits, Sessions, checked_password
 
 SecondFactor = Literal["totp", "backup_code"]
@@ -194,7 +196,8 @@ class SecondFactors:
         tag = self._backup_codes.match(code_set, canonical)
         assert code_set is not None
         usage = Usage(at=now, ip=context.ip, user_agent=context.user_agent)
-        spend = Spend(tag=tag, generation=code_set.generation, usage=usage, use_id=self._new_id())
+        spend = Spend(tag=tag, generation=code_set.generation, usage=usage, use_id=self._new_id(),
+                      language=context.language)
         return Proof(("pwd", "backup_code"), spend=spend,
                      backup_codes_remaining=code_set.remaining - 1)
 
@@ -222,6 +225,9 @@ class SignInParts:
     sessions: Sessions
     clock: Clock
     new_id: Callable[[], str]
+    # Where a second-factor lock is announced (SecondFactorLocked). Best effort: the
+    # composition root gives one that never raises and waits briefly at most.
+    events: EventPublisher
 
 
 class SignIn:
@@ -277,7 +283,7 @@ class SignIn:
         try:
             proof = self._p.factors.check(state, attempt, context, now)
         except InvalidCode as wrong:
-            raise self._failure(policy, state, now) from wrong
+            raise self._failure(policy, state, now, context) from wrong
         session, token = self._p.sessions.new(state.user, context, proof.methods,
                                               state.credential_generation)
         success = SignInSuccess(session=session, flow_id=flow.flow_id,
@@ -287,7 +293,7 @@ class SignIn:
         if not self._p.store.succeed(success):
             # The code was spent or the step used by a concurrent request, or the
             # second factor changed since it was read: this attempt lost.
-            raise self._failure(policy, state, now)
+            raise self._failure(policy, state, now, context)
         return Authenticated(token, proof.backup_codes_remaining)
 
     def _begin(self, tenant: str, policy: TenantPolicy, flow: LoginFlow) -> SecondFactorState:
@@ -306,16 +312,18 @@ class SignIn:
         return Reservation(attempt_id=self._p.new_id(), now=now, lock_from=lock_from,
                            hold_until=now + BACKOFF_BASE_SECONDS)
 
-    def _failure(self, policy: TenantPolicy, state: SecondFactorState,
-                 now: float) -> InvalidCode | Locked:
-        """What a wrong code answers; the failure that reaches the threshold locks, and
-        says so at once rather than one try later."""
-        assert state.user is not None
+    def _failure(self, policy: TenantPolicy, state: SecondFactorState, now: float,
+                 context: RequestContext) -> InvalidCode | Locked:
+        """What a wrong code answers; the failure that reaches the threshold locks, says
+        so at once rather than one try later, and tells the tenant's event bus."""
+        user = state.user
+        assert user is not None
         wait = lockout_seconds(state.counted.failures, policy.lockout_threshold)
         if wait == 0:
             return InvalidCode()
         if wait is not None:
-            self._p.users.lock_until(state.user.tenant, state.user.username, now + wait)
+            self._p.users.lock_until(user.tenant, user.username, now + wait)
+        self._p.events.publish([lock_fact(user.tenant, user.username, now, context)])
         return Locked(wait, started=True)
 
 

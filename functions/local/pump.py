@@ -1,11 +1,12 @@
 """The local stream pump: what Lambda's event source mapping does, for the local stack.
 
-It reads the code-set table's DynamoDB Stream (moto's, locally) and calls the
-same purge handler with Lambda-shaped batches. Like the event source mapping
-with ReportBatchItemFailures and BisectBatchOnFunctionError, it retries from
-the first failed record, halves a batch whose invocation raised, gives up on
-a record after a bounded number of tries, and logs it as the on-failure
-destination would receive it.
+It reads the code-set table's DynamoDB Stream (moto's, locally) and calls one of
+the stream's handlers with Lambda-shaped batches; the local stack runs one pump per
+handler (the purge, the security events), as AWS runs one mapping per function.
+Like the event source mapping with ReportBatchItemFailures and
+BisectBatchOnFunctionError, it retries from the first failed record, halves a batch
+whose invocation raised, gives up on a record after a bounded number of tries, and
+logs it as the on-failure destination would receive it.
 """
 
 from __future__ import annotations
@@ -30,8 +31,11 @@ class LambdaContext:
 
     function_name: str = "purge_sessions"
     memory_limit_in_mb: int = 1024
-    invoked_function_arn: str = "arn:aws:lambda:local:000000000000:function:purge_sessions"
     aws_request_id: str = field(default_factory=lambda: str(uuid.uuid4()))
+
+    @property
+    def invoked_function_arn(self) -> str:
+        return f"arn:aws:lambda:local:000000000000:function:{self.function_name}"
 
     def get_remaining_time_in_millis(self) -> int:
         return 60_000
@@ -59,11 +63,12 @@ class StreamPump:
     # The last three are the event source mapping's own settings, keyword-only.
     def __init__(self, dynamodb: Any, streams: Any, table_name: str,  # noqa: PLR0913
                  handler: Handler, *, batch_size: int = 100, max_attempts: int = 4,
-                 retry_delay_seconds: float = 0.2) -> None:
+                 retry_delay_seconds: float = 0.2, function_name: str = "purge_sessions") -> None:
         self._dynamodb = dynamodb
         self._streams = streams
         self._table_name = table_name
         self._handler = handler
+        self._function_name = function_name
         self._batch_size = batch_size
         self._max_attempts = max_attempts
         self._retry_delay = retry_delay_seconds
@@ -120,10 +125,11 @@ class StreamPump:
         while records:
             self.stats.invocations += 1
             try:
-                result = self._handler({"Records": records}, LambdaContext())
+                result = self._handler({"Records": records}, LambdaContext(self._function_name))
             except Exception:
                 # The function failed as a whole: bisect, as the mapping does.
-                log.warning("stream batch of %d failed; bisecting", len(records))
+                log.warning("%s: a batch of %d failed; bisecting", self._function_name,
+                            len(records))
                 if len(records) == 1:
                     self._retry_or_drop(records, attempt)
                 else:
@@ -157,6 +163,7 @@ class StreamPump:
     def _drop(self, records: list[dict[str, Any]]) -> None:
         self.stats.dropped += len(records)
         for record in records:
-            log.error("stream record given up after %d attempts (on-failure destination): "
-                      "eventID=%s sequence=%s", self._max_attempts, record.get("eventID"),
+            log.error("%s: stream record given up after %d attempts (on-failure "
+                      "destination): eventID=%s sequence=%s", self._function_name,
+                      self._max_attempts, record.get("eventID"),
                       record["dynamodb"].get("SequenceNumber"))

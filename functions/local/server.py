@@ -20,6 +20,8 @@ from chalice.app import Chalice
 from chalice.config import Config
 from chalice.local import LocalGateway, LocalGatewayException
 
+from .outbox import LocalOutbox, outbox_page
+
 log = logging.getLogger("backup_codes.local")
 
 # The same headers CloudFront adds in AWS (infra/template.yaml), so the page is
@@ -36,6 +38,7 @@ SECURITY_HEADERS = {
 # The API, and OpenID Connect discovery beside it (as CloudFront routes them).
 API_PATH = re.compile(r"^/t/[^/]+/(api|\.well-known)(/|$)")
 SPA_PATH = re.compile(r"^/t/[a-z0-9-]+(/.*)?$")
+LOCAL_PATH = "/_local/"
 MAX_BODY = 1024 * 1024
 
 
@@ -45,10 +48,12 @@ class FrontDoor(ThreadingHTTPServer):
     daemon_threads = True
     block_on_close = False
 
-    def __init__(self, address: tuple[str, int], app: Chalice, spa: Path) -> None:
+    def __init__(self, address: tuple[str, int], app: Chalice, spa: Path,
+                 outbox: LocalOutbox | None = None) -> None:
         super().__init__(address, _Handler)
         self.gateway = LocalGateway(app, Config(chalice_stage="local"))
         self.spa = spa
+        self.outbox = outbox
         self.app_lock = threading.Lock()
         self._in_flight = 0
         self._count_lock = threading.Lock()
@@ -147,6 +152,8 @@ class _Handler(BaseHTTPRequestHandler):
                 self.close_connection = True
                 status = self._send_json(503, {"error": "unavailable",
                                                "message": "The local stack is stopping."})
+            elif path.startswith(LOCAL_PATH):
+                status = self._local(path)
             else:
                 status = self._api(path) if API_PATH.match(path) else self._static(path)
         # One readable line; the path never carries a code, token or password.
@@ -186,6 +193,23 @@ class _Handler(BaseHTTPRequestHandler):
         self._send(response["statusCode"], out_headers, payload)
         return int(response["statusCode"])
 
+    def _local(self, path: str) -> int:
+        """What the stack sent (emails, events): local only, never deployed."""
+        outbox = self.server.outbox
+        if outbox is None or self.command not in ("GET", "HEAD"):
+            self.close_connection = True  # a body, if any, is left unread
+            return self._not_found()
+        if path == "/_local/outbox.json":
+            return self._send_json(200, {"messages": outbox.messages()})
+        if path == "/_local/events.json":
+            return self._send_json(200, {"events": outbox.events()})
+        if path == "/_local/outbox":
+            self._send(200, {"Content-Type": "text/html; charset=utf-8",
+                             "Cache-Control": "no-store"},
+                       outbox_page(outbox.events(), outbox.messages()))
+            return 200
+        return self._not_found()
+
     def _static(self, path: str) -> int:
         spa = self.server.spa
         if path == "/":
@@ -213,7 +237,7 @@ class _Handler(BaseHTTPRequestHandler):
         self._send(404, {"Content-Type": "text/plain; charset=utf-8"}, b"Not found\n")
         return 404
 
-    def _send_json(self, status: int, body: dict[str, str]) -> int:
+    def _send_json(self, status: int, body: dict[str, Any]) -> int:
         self._send(status, {"Content-Type": "application/json", "Cache-Control": "no-store"},
                    json.dumps(body).encode())
         return status

@@ -1,11 +1,12 @@
 """`make run`: the whole product on an embedded AWS, on one origin, in one process.
 
 moto's server (serialised), the tables from infra/template.yaml, the lookup key
-in moto's SSM and the signing key in its KMS, the API through Chalice's local
-gateway beside the built SPA, the stream pumps that purge sessions and send
-back-channel logouts as Lambda would, and a demo application (another origin) that
-signs in through the service. Data lives in memory and
-is seeded anew at each start.
+in moto's SSM, the signing key in its KMS, the event bus and SES's sender identity,
+the API through Chalice's local gateway beside the built SPA, one stream pump per
+stream function as Lambda runs them (the session purge and the security events and
+emails on the code sets' stream; back-channel logout on the sessions'), and a demo
+application (another origin) that signs in through the service. What was sent shows
+at /_local/outbox and in the log. Data lives in memory and is seeded anew at each start.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from pathlib import Path
 import botocore.session
 from chalice.app import Chalice
 
-from ..api.application import LOGOUT_FUNCTION, PURGE_FUNCTION, create_app
+from ..api.application import LOGOUT_FUNCTION, NOTIFY_FUNCTION, PURGE_FUNCTION, create_app
 from ..bootstrap import LazyServices, build_operator, build_services
 from ..crypto import Argon2Hasher
 from ..logs import logger as service_logger
@@ -35,6 +36,7 @@ from .aws import LocalAws
 from .demo_app import DemoApp, DemoClient
 from .discovery import clear_local_stack, write_local_stack
 from .keys import create_signing_key
+from .outbox import LocalOutbox
 from .pump import StreamPump
 from .server import FrontDoor
 from .signals import StopSignals, StopStartup
@@ -50,6 +52,11 @@ DEMO_TENANTS = {"demo": "Demo Inc.", "acme": "Acme Corp."}
 DEMO_USERS = (("demo", "alice"), ("demo", "bob"), ("acme", "alice"))
 # The demo application signs in through this tenant.
 DEMO_APP_TENANT = "demo"
+# Where the demo users' notifications go (the local outbox shows them).
+DEMO_EMAILS = {("demo", "alice"): "alice@example.com", ("demo", "bob"): "bob@example.com",
+               ("acme", "alice"): "alice@acme.example"}
+# The local SES identity: every email is sent from this domain.
+EMAIL_DOMAIN = "backup-codes.example"
 
 
 # In-flight requests get this long to finish before the pump and moto stop under them.
@@ -85,8 +92,10 @@ def _local_environment(endpoint: str, url: str) -> dict[str, str]:
     # Metrics are CloudWatch's (EMF log lines): none locally.
     os.environ["POWERTOOLS_METRICS_DISABLED"] = "true"
     return {**os.environ, "DYNAMODB_ENDPOINT": endpoint, "SSM_ENDPOINT": endpoint,
-            "KMS_ENDPOINT": endpoint, "PUBLIC_ORIGIN": url,
-            "ALLOW_HTTP_LOOPBACK": "true", "SECURE_COOKIES": "false",
+            "KMS_ENDPOINT": endpoint, "PUBLIC_ORIGIN": url, "ALLOW_HTTP_LOOPBACK": "true",
+            "EVENTS_ENDPOINT": endpoint, "SES_ENDPOINT": endpoint,
+            "EMAIL_DOMAIN": EMAIL_DOMAIN, "EMAIL_SENDER": f"security@{EMAIL_DOMAIN}",
+            "SECURE_COOKIES": "false",
             "CLIENT_IP_HEADER": "X-Forwarded-For"}
 
 
@@ -96,7 +105,8 @@ def seed(settings: Settings, demo_app: str) -> DemoClient:
     for tenant, name in DEMO_TENANTS.items():
         operator.create_tenant(tenant, name)
     for tenant, username in DEMO_USERS:
-        operator.create_user(tenant, username, DEMO_PASSWORD, totp_secret=DEMO_TOTP_SECRET)
+        operator.create_user(tenant, username, DEMO_PASSWORD, totp_secret=DEMO_TOTP_SECRET,
+                             email=DEMO_EMAILS[(tenant, username)])
     client, secret = operator.create_client(
         DEMO_APP_TENANT, "Demo application", (f"{demo_app}/callback",),
         post_logout_redirect_uris=(f"{demo_app}/",),
@@ -129,11 +139,16 @@ def start(host: str, port: int, demo_port: int, resources: ExitStack) -> Address
     create_tables(settings)
     store_lookup_key(settings.lookup_key_parameter, settings.region, aws.endpoint,
                      secrets.token_bytes(32))
+    outbox = LocalOutbox(settings)
+    outbox.open()
     demo_client = seed(settings, addresses.demo_app)
     app = _warm_app(settings)
-    _start_pumps(resources, settings, app)
-    front = FrontDoor((host, port), app, SPA)
-    _serve(resources, front, "front-door")
+    for table, function in ((settings.code_sets_table, PURGE_FUNCTION),
+                            (settings.code_sets_table, NOTIFY_FUNCTION),
+                            (settings.sessions_table, LOGOUT_FUNCTION)):
+        _start_pump(resources, settings, app, table, function)
+    _start_outbox_watch(resources, outbox)
+    _serve(resources, FrontDoor((host, port), app, SPA, outbox), "front-door")
     _serve(resources, DemoApp((host, demo_port), demo_client), "demo-app")
     write_local_stack(aws.endpoint, addresses.url)
     resources.callback(clear_local_stack)
@@ -167,22 +182,26 @@ def _warm_app(settings: Settings) -> Chalice:
     return app
 
 
-def _start_pumps(resources: ExitStack, settings: Settings, app: Chalice) -> None:
-    """What Lambda's event source mappings do: the code sets' stream to the purge, the
-    sessions' stream to back-channel logout."""
+def _start_pump(resources: ExitStack, settings: Settings, app: Chalice, table: str,
+                function: str) -> None:
+    """One pump per stream function, each with its own place in its stream: like the
+    event source mappings, none waits for nor repeats another's work."""
     session = botocore.session.get_session()
     endpoint = settings.dynamodb_endpoint
-    dynamodb = session.create_client("dynamodb", region_name=settings.region,
-                                     endpoint_url=endpoint)
-    streams = session.create_client("dynamodbstreams", region_name=settings.region,
-                                    endpoint_url=endpoint)
-    for table, function in ((settings.code_sets_table, PURGE_FUNCTION),
-                            (settings.sessions_table, LOGOUT_FUNCTION)):
-        pump = StreamPump(dynamodb, streams, table, app.handler_map[function])
-        pump.open()
-        stop = threading.Event()
-        _start_thread(resources, functools.partial(pump.run, stop), f"stream-{function}",
-                      stop.set, 2.0)
+    pump = StreamPump(
+        session.create_client("dynamodb", region_name=settings.region, endpoint_url=endpoint),
+        session.create_client("dynamodbstreams", region_name=settings.region,
+                              endpoint_url=endpoint),
+        table, app.handler_map[function], function_name=function)
+    pump.open()
+    stop = threading.Event()
+    _start_thread(resources, functools.partial(pump.run, stop), f"stream-pump-{function}",
+                  stop.set, 2.0)
+
+
+def _start_outbox_watch(resources: ExitStack, outbox: LocalOutbox) -> None:
+    stop = threading.Event()
+    _start_thread(resources, lambda: outbox.watch(stop), "outbox-watch", stop.set, 2.0)
 
 
 def banner(addresses: Addresses) -> str:
@@ -198,6 +217,7 @@ def banner(addresses: Addresses) -> str:
               "    a code now: .venv/bin/python -c \"import pyotp; "
               f"print(pyotp.TOTP('{DEMO_TOTP_SECRET}').now())\"",
               "  Operator CLI: .venv/bin/backup-codes-admin --help (finds this stack by itself)",
+              f"  Sent emails and security events: {url}/_local/outbox",
               "", f"Ready: {url}/t/demo/  (Ctrl-C stops everything)", ""]
     return "\n".join(lines)
 

@@ -5,6 +5,8 @@ Tenant ids and usernames are validated to exclude '#', so keys cannot collide.
 
 from __future__ import annotations
 
+import hashlib
+
 
 def tenant_pk(tenant: str) -> str:
     return f"TENANT#{tenant}"
@@ -44,6 +46,12 @@ def access_token_pk(tenant: str, token_hash: str) -> str:
 
 def session_index_pk(tenant: str, session_id: str) -> str:
     return f"TENANT#{tenant}#SID#{session_id}"
+
+
+def notification_mark_pk(tenant: str, fact_id: str, recipient: str) -> str:
+    # The address itself is not kept: the mark only needs to tell one from another.
+    recipient_hash = hashlib.sha256(recipient.lower().encode()).hexdigest()[:32]
+    return f"TENANT#{tenant}#NOTICE#{fact_id}#{recipient_hash}"
 
 
 def token_hash_of_session_pk(pk: str) -> str:

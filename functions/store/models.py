@@ -68,6 +68,8 @@ class UserModel(Model):
     created_at = NumberAttribute()
     # The user's OpenID subject: random, stable, unique per tenant (set at first use).
     subject = UnicodeAttribute(null=True)
+    # Where the user's security notifications go (optional, set by the operator).
+    email = UnicodeAttribute(null=True)
     by_tenant = UsersByTenant()
 
 
@@ -105,6 +107,13 @@ class CodeSetModel(Model):
     change = UnicodeAttribute()
     changed_by = UnicodeAttribute()
     changed_at = NumberAttribute()
+    # Where the last change came from, for its security event (functions/core/
+    # security_events.py): never the session, only the request's address and browser.
+    changed_ip = UnicodeAttribute(null=True)
+    changed_user_agent = UnicodeAttribute(null=True)
+    # The language of the request behind the last spend or change: the user's email
+    # about it is written in it (written in the same request, so no extra one).
+    language = UnicodeAttribute(null=True)
 
 
 class SessionsByUser(GlobalSecondaryIndex["SessionModel"]):
@@ -244,9 +253,15 @@ class ClientModel(Model):
     created_at = NumberAttribute()
 
 
+class NotificationMarkModel(TransientModel):
+    """One email sent: for a fact, to a recipient (its key holds a hash of the address).
+    Its key and its expiry are all it has."""
+
+
 ALL_MODELS: tuple[type[Model], ...] = (
     TenantModel, UserModel, CodeSetModel, SessionModel, TransientModel, PasswordAttemptsModel,
     PendingAuthorizationModel, CodeGrantModel, AccessTokenModel, SessionIndexModel, ClientModel,
+    NotificationMarkModel,
 )
 
 # Template logical id -> the model that defines the table's keys, the link between

@@ -1,4 +1,5 @@
-"""Reading the code-set table's stream records: which purge a record asks for.
+"""Reading the code-set table's stream records: which purge a record asks for, and the
+change it states (for the security facts, functions/core/security_events.py).
 
 Every change to a user's second factor (codes added, regenerated or removed, the
 authenticator set up or removed) moves the item's credential generation; spending a
@@ -13,11 +14,13 @@ from __future__ import annotations
 from typing import Any
 
 from ..core.grants import EndedSession
+from ..core.languages import supported
 from ..core.purge import PurgeOrder
+from ..core.security_events import CodeSetChange, CodeSetImage, UsageEntry
 
 
 class UnreadableRecord(ValueError):
-    """A stream record without what a purge needs; never a secret in the message."""
+    """A stream record without what its reader needs; never a secret in the message."""
 
 
 def _value(image: dict[str, Any] | None, name: str) -> Any:
@@ -65,6 +68,44 @@ def _order(image: dict[str, Any] | None, at: Any, old_generation: str | None,
     return PurgeOrder(tenant=tenant, username=username, changed_at=float(at),
                       old_generation=old_generation, keep_session=keep,
                       change=change or "changed")
+
+
+def code_set_change(record: dict[str, Any]) -> CodeSetChange:
+    """The record's old and new images as domain values: counts of codes, never codes."""
+    event = record.get("eventName")
+    data = record.get("dynamodb") or {}
+    new, old = data.get("NewImage"), data.get("OldImage")
+    if event not in ("INSERT", "MODIFY", "REMOVE") or (event != "REMOVE" and not new):
+        raise UnreadableRecord(f"Unexpected stream event {event!r} without a new image.")
+    at = data.get("ApproximateCreationDateTime")
+    return CodeSetChange(old=_image(old, at) if old else None,
+                         new=_image(new, at) if new and event != "REMOVE" else None)
+
+
+def _image(image: dict[str, Any], at: Any) -> CodeSetImage:
+    tenant, username = _value(image, "tenant"), _value(image, "username")
+    changed_at = _value(image, "changed_at") or at
+    if not isinstance(tenant, str) or not isinstance(username, str) or changed_at is None:
+        raise UnreadableRecord("A code-set record without tenant, username or time.")
+    return CodeSetImage(
+        tenant=tenant, username=username, enabled=bool(_value(image, "enabled")),
+        remaining=len((image.get("codes") or {}).get("M") or {}),
+        total=int(_value(image, "total") or 0), credential_generation=_generation(image),
+        change=_value(image, "change"), changed_at=float(changed_at),
+        usage=tuple(_usage(entry.get("M") or {})
+                    for entry in (image.get("usage") or {}).get("L") or []),
+        language=supported(_value(image, "language")),
+        changed_ip=_value(image, "changed_ip"),
+        changed_user_agent=_value(image, "changed_user_agent"))
+
+
+def _usage(entry: dict[str, Any]) -> UsageEntry:
+    at = _value(entry, "at")
+    if at is None:
+        raise UnreadableRecord("A code use without its time.")
+    return UsageEntry(at=float(at), ip=_value(entry, "ip") or "",
+                      user_agent=_value(entry, "user_agent") or "",
+                      use_id=_value(entry, "use_id"))
 
 
 def ended_session(record: dict[str, Any]) -> EndedSession | None:

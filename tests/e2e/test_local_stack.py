@@ -30,10 +30,13 @@ def free_port() -> int:
 
 
 class Browserless:
-    """One client with its own cookie jar: one device, one session."""
+    """One client with its own cookie jar: one device, one session (a demo user's, in
+    the page's language)."""
 
-    def __init__(self, base: str) -> None:
+    def __init__(self, base: str, username: str = "alice", language: str = "en") -> None:
         self.base = base
+        self.username = username
+        self.language = language
         self.opener = urllib.request.build_opener(
             urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
 
@@ -41,7 +44,8 @@ class Browserless:
         request = urllib.request.Request(
             f"{self.base}/t/demo/api{path}", method=method,
             data=json.dumps(body).encode() if body is not None else None,
-            headers={"Content-Type": "application/json", "X-Requested-With": "XMLHttpRequest"})
+            headers={"Content-Type": "application/json", "X-Requested-With": "XMLHttpRequest",
+                     "Accept-Language": self.language})
         try:
             with self.opener.open(request, timeout=10) as response:
                 raw = response.read()
@@ -51,7 +55,7 @@ class Browserless:
 
     def sign_in(self, method: str, code: str) -> tuple[int, dict]:
         status, login = self.call("POST", "/auth/login",
-                                  {"username": "alice", "password": PASSWORD})
+                                  {"username": self.username, "password": PASSWORD})
         assert status == 200 and login["status"] == "mfa_required", login
         return self.call("POST", "/auth/mfa", {"flow": login["flow"], "method": method,
                                                "code": code})

@@ -261,3 +261,53 @@ def test_a_bad_registration_is_refused_clearly(run: Run, arguments: tuple[str, .
 def test_an_application_of_an_unknown_tenant_is_refused(run: Run) -> None:
     status, _, err = run("create-client", "nope", "Shop", "--redirect-uri", "https://x.example/")
     assert status == 2 and "Tenant nope does not exist" in err
+
+
+def test_a_user_gets_an_email_address_at_creation_and_it_can_be_changed_or_cleared(
+        run: Run, stack: Any) -> None:
+    users = build_repositories(stack.settings).users
+    run("create-tenant", "acme")
+    # WHEN a user is created with an address
+    status, _, _ = run("create-user", "acme", "heidi", "--email", "Heidi@Example.ORG",
+                       "--password-stdin", stdin=PASSWORD)
+    assert status == 0
+    # THEN it is kept, its domain in lower case
+    assert users.get("acme", "heidi").email == "Heidi@example.org"
+    # AND set-email changes it, and --clear removes it (no emails then)
+    status, out, _ = run("set-email", "acme", "heidi", "heidi@acme.example")
+    assert status == 0 and "h***@acme.example" in out and "heidi@acme.example" not in out
+    assert users.get("acme", "heidi").email == "heidi@acme.example"
+    assert run("set-email", "acme", "heidi", "--clear")[0] == 0
+    assert users.get("acme", "heidi").email is None
+
+
+@pytest.mark.parametrize(("argv", "message"), [
+    (["set-email", "acme", "ivan", "not-an-address"], "email address is not valid"),
+    (["set-email", "acme", "nobody", "nobody@example.org"], "does not exist"),
+    (["create-user", "acme", "judy", "--email", "judy@", "--password-stdin"],
+     "email address is not valid"),
+])
+def test_a_bad_email_address_or_user_is_refused_clearly(run: Run, argv: list[str],
+                                                        message: str) -> None:
+    run("create-tenant", "acme")
+    run("create-user", "acme", "ivan", "--password-stdin", stdin=PASSWORD)
+    status, _, err = run(*argv, stdin=PASSWORD)
+    assert status == 2 and message in err, err
+
+
+def test_set_email_wants_an_address_or_clear_not_both(run: Run) -> None:
+    assert run("set-email", "acme", "ivan")[0] == 2
+    assert run("set-email", "acme", "ivan", "a@example.org", "--clear")[0] == 2
+
+
+def test_the_notification_settings_are_policy_options(run: Run) -> None:
+    status, out, _ = run("create-tenant", "acme", "--notify-code-used", "off",
+                         "--low-codes-threshold", "5",
+                         "--email-sender", "security@codes.example")
+    assert status == 0
+    policy = json.loads(out)["policy"]
+    assert (policy["notify_code_used"], policy["notify_codes_low"]) == (False, True)
+    assert (policy["low_codes_threshold"], policy["email_sender"]) == (
+        5, "security@codes.example")
+    status, _, err = run("set-policy", "acme", "--email-sender", "Acme <x@codes.example>")
+    assert status == 2 and "email_sender" in err

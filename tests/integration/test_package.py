@@ -256,8 +256,10 @@ print(json.dumps({
     "boto3": sorted(m for m in sys.modules if m.split(".")[0] == "boto3"),
     "files": {name: sys.modules[name].__file__ for name in (
         "app", "functions", "chalice", "pynamodb", "botocore", "argon2",
-        "_argon2_cffi_bindings", "aws_lambda_powertools", "pyotp", "segno")},
-    "handlers": [type(app.app).__name__, type(app.purge_sessions).__name__],
+        "_argon2_cffi_bindings", "aws_lambda_powertools", "pyotp", "segno", "jwt")},
+    "handlers": [type(app.app).__name__, type(app.purge_sessions).__name__,
+                 type(app.notify_security_events).__name__,
+                 type(app.backchannel_logout).__name__],
     "seconds": seconds,
 }))
 """
@@ -278,7 +280,7 @@ def test_zip_alone_imports_the_app_without_boto3(unpacked: Path) -> None:
     probe = json.loads(result.stdout)
 
     assert probe["boto3"] == []
-    assert probe["handlers"] == ["Chalice", "EventSourceHandler"]
+    assert probe["handlers"] == ["Chalice", "EventSourceHandler", "EventSourceHandler"]
     assert probe["clients"] == list(lambda_zip.SERVICES)
     for name in ("app", "functions", "chalice"):
         assert Path(probe["files"][name]).is_relative_to(unpacked), (name, probe["files"])
@@ -337,23 +339,36 @@ def test_zip_bytecode_is_compiled_from_the_sources_beside_it(package: Package) -
 
 # -- The stream wiring -------------------------------------------------------------------
 
-def test_purge_event_source_mapping(package: Package) -> None:
-    events = package.properties("PurgeSessions")["Events"]
-    assert list(events) == ["PurgeSessionsDynamodbEventSource"]
-    source = events["PurgeSessionsDynamodbEventSource"]
+@pytest.mark.parametrize(("function", "batch", "age", "queue"), [
+    # A purge an hour late is an incident; an email about a code used hours ago is
+    # still worth sending (a day: the stream's own retention).
+    ("PurgeSessions", 100, 3600, "PurgeFailureQueue"),
+    # The second consumer of the same stream, on a mapping of its own
+    ("NotifySecurityEvents", 25, 86400, "NotifyFailureQueue"),
+])
+def test_each_stream_function_has_its_own_event_source_mapping(
+        package: Package, function: str, batch: int, age: int, queue: str) -> None:
+    events = package.properties(function)["Events"]
+    assert list(events) == [f"{function}DynamodbEventSource"]
+    source = events[f"{function}DynamodbEventSource"]
     assert source["Type"] == "DynamoDB"
     assert source["Properties"] == {
+        # The table's real stream (Chalice's own is a placeholder), from its start
         "Stream": {"Fn::GetAtt": ["CodeSetsTable", "StreamArn"]},
         "StartingPosition": "TRIM_HORIZON",
-        "BatchSize": 100,
+        "BatchSize": batch,
         "MaximumBatchingWindowInSeconds": 0,
+        # partial batch failures, bounded retries, halving, then its own failure queue
         "FunctionResponseTypes": ["ReportBatchItemFailures"],
         "BisectBatchOnFunctionError": True,
         "MaximumRetryAttempts": 5,
-        "MaximumRecordAgeInSeconds": 3600,
+        "MaximumRecordAgeInSeconds": age,
         "DestinationConfig": {"OnFailure": {
-            "Type": "SQS", "Destination": {"Fn::GetAtt": ["PurgeFailureQueue", "Arn"]}}},
+            "Type": "SQS", "Destination": {"Fn::GetAtt": [queue, "Arn"]}}},
     }
+    name = {"PurgeSessions": "purge_sessions",
+            "NotifySecurityEvents": "notify_security_events"}[function]
+    assert package.properties(function)["Handler"] == f"app.{name}"
 
 
 @pytest.fixture(scope="module")
@@ -381,22 +396,26 @@ def test_sam_transform_makes_those_mappings_and_no_other_permissions(
 
     mappings = {r["Properties"]["FunctionName"]["Ref"]: r["Properties"]
                 for r in resources.values() if r["Type"] == "AWS::Lambda::EventSourceMapping"}
-    assert set(mappings) == {"PurgeSessions", "BackchannelLogout"}
-    purge, logout = mappings["PurgeSessions"], mappings["BackchannelLogout"]
-    assert purge["EventSourceArn"] == {"Fn::GetAtt": ["CodeSetsTable", "StreamArn"]}
-    assert (purge["StartingPosition"], purge["BisectBatchOnFunctionError"],
-            purge["MaximumRetryAttempts"], purge["MaximumRecordAgeInSeconds"],
-            purge["FunctionResponseTypes"]) == (
-        "TRIM_HORIZON", True, 5, 3600, ["ReportBatchItemFailures"])
-    assert purge["DestinationConfig"]["OnFailure"]["Destination"] == {
-        "Fn::GetAtt": ["PurgeFailureQueue", "Arn"]}
+    assert set(mappings) == {"PurgeSessions", "NotifySecurityEvents", "BackchannelLogout"}
+    for function, (age, queue) in {"PurgeSessions": (3600, "PurgeFailureQueue"),
+                                   "NotifySecurityEvents": (86400, "NotifyFailureQueue")}.items():
+        mapping = mappings[function]
+        assert mapping["EventSourceArn"] == {"Fn::GetAtt": ["CodeSetsTable", "StreamArn"]}
+        assert (mapping["StartingPosition"], mapping["BisectBatchOnFunctionError"],
+                mapping["MaximumRetryAttempts"], mapping["MaximumRecordAgeInSeconds"],
+                mapping["FunctionResponseTypes"]) == (
+            "TRIM_HORIZON", True, 5, age, ["ReportBatchItemFailures"])
+        assert mapping["DestinationConfig"]["OnFailure"]["Destination"] == {
+            "Fn::GetAtt": [queue, "Arn"]}
+    logout = mappings["BackchannelLogout"]
     assert logout["EventSourceArn"] == {"Fn::GetAtt": ["SessionsTable", "StreamArn"]}
     assert logout["DestinationConfig"]["OnFailure"]["Destination"] == {
         "Fn::GetAtt": ["LogoutFailureQueue", "Arn"]}
     assert logout["FilterCriteria"] == LOGOUT_FILTER
     # SAM adds no role or policy of its own: the functions come with theirs.
     iam = {name for name, r in resources.items() if r["Type"].startswith("AWS::IAM::")}
-    assert iam == {"DefaultRole", "PurgeSessionsRole", "BackchannelLogoutRole"}
+    assert iam == {"DefaultRole", "PurgeSessionsRole", "NotifySecurityEventsRole",
+                   "BackchannelLogoutRole"}
     stages = [r["Properties"]["StageName"] for r in resources.values()
               if r["Type"] == "AWS::ApiGateway::Stage"]
     assert stages == ["api"]
@@ -433,20 +452,25 @@ def test_the_logout_filter_lets_through_exactly_what_the_handler_acts_on() -> No
     assert [matches(r) for r in records] == [True, False, False, False]
 
 
-def test_failure_queue_is_encrypted_and_only_the_purge_function_sends(
-        package: Package) -> None:
-    queue = package.properties("PurgeFailureQueue")
+@pytest.mark.parametrize(("queue_name", "role", "alarm_name"), [
+    ("PurgeFailureQueue", "PurgeSessionsRole", "PurgeFailuresAlarm"),
+    ("NotifyFailureQueue", "NotifySecurityEventsRole", "NotifyFailuresAlarm"),
+    ("LogoutFailureQueue", "BackchannelLogoutRole", "LogoutFailuresAlarm"),
+])
+def test_each_failure_queue_is_encrypted_and_only_its_function_sends(
+        package: Package, queue_name: str, role: str, alarm_name: str) -> None:
+    queue = package.properties(queue_name)
     assert queue["SqsManagedSseEnabled"] is True
     assert queue["MessageRetentionPeriod"] == 14 * 24 * 3600
-    policy = package.properties("PurgeFailureQueuePolicy")
-    assert policy["Queues"] == [{"Ref": "PurgeFailureQueue"}]
+    policy = package.properties(f"{queue_name}Policy")
+    assert policy["Queues"] == [{"Ref": queue_name}]
     allow, deny = policy["PolicyDocument"]["Statement"]
     assert allow["Effect"] == "Allow" and allow["Action"] == "sqs:SendMessage"
-    assert allow["Principal"] == {"AWS": {"Fn::GetAtt": ["PurgeSessionsRole", "Arn"]}}
+    assert allow["Principal"] == {"AWS": {"Fn::GetAtt": [role, "Arn"]}}
     assert deny["Effect"] == "Deny"
     assert deny["Condition"] == {"Bool": {"aws:SecureTransport": "false"}}
-    alarm = package.properties("PurgeFailuresAlarm")
-    assert alarm["Dimensions"][0]["Value"] == {"Fn::GetAtt": ["PurgeFailureQueue", "QueueName"]}
+    alarm = package.properties(alarm_name)
+    assert alarm["Dimensions"][0]["Value"] == {"Fn::GetAtt": [queue_name, "QueueName"]}
 
 
 # -- Least privilege ---------------------------------------------------------------------
@@ -481,6 +505,8 @@ API_GRANTS = {
     ("kms:GetPublicKey", "Ref PreviousSigningKeyArn"),
     ("ssm:GetParameter", LOOKUP_KEY_ARN),
     ("kms:Decrypt", "arn:${AWS::Partition}:kms:${AWS::Region}:${AWS::AccountId}:key/*"),
+    # SecondFactorLocked, where the lock begins
+    ("events:PutEvents", "SecurityEventBus.Arn"),
 }
 
 LOGOUT_GRANTS = {
@@ -509,24 +535,51 @@ PURGE_GRANTS = {
     ("sqs:SendMessage", "PurgeFailureQueue.Arn"),
 }
 
+SES_IDENTITY_ARN = ("arn:${AWS::Partition}:ses:${AWS::Region}:${AWS::AccountId}:"
+                    "identity/${EmailDomain}")
+NOTIFY_GRANTS = {
+    ("logs:CreateLogStream", "NotifyFunctionLogGroup.Arn"),
+    ("logs:PutLogEvents", "NotifyFunctionLogGroup.Arn"),
+    ("dynamodb:DescribeStream", "CodeSetsTable.StreamArn"),
+    ("dynamodb:GetRecords", "CodeSetsTable.StreamArn"),
+    ("dynamodb:GetShardIterator", "CodeSetsTable.StreamArn"),
+    ("dynamodb:ListStreams", "${CodeSetsTable.Arn}/stream/*"),
+    ("dynamodb:GetItem", "TenantsTable.Arn"),
+    ("dynamodb:GetItem", "UsersTable.Arn"),
+    # the marks of the emails sent: checked, then written
+    ("dynamodb:GetItem", "TransientTable.Arn"),
+    ("dynamodb:PutItem", "TransientTable.Arn"),
+    ("events:PutEvents", "SecurityEventBus.Arn"),
+    ("ses:SendEmail", SES_IDENTITY_ARN),
+    ("sqs:SendMessage", "NotifyFailureQueue.Arn"),
+}
+
 
 def test_each_function_has_its_own_least_privilege_role(package: Package) -> None:
     api_role, purge_role = role_of(package, "APIHandler"), role_of(package, "PurgeSessions")
+    notify_role = role_of(package, "NotifySecurityEvents")
     logout_role = role_of(package, "BackchannelLogout")
-    assert len({api_role, purge_role, logout_role}) == 3
+    assert len({api_role, purge_role, notify_role, logout_role}) == 4
     # No other IAM resource could attach more to any role.
     iam = {name for name, r in package.resources.items() if r["Type"].startswith("AWS::IAM::")}
-    assert iam == {api_role, purge_role, logout_role}
+    assert iam == {api_role, purge_role, notify_role, logout_role}
 
     assert grants(package, api_role) == API_GRANTS
     assert grants(package, purge_role) == PURGE_GRANTS
+    assert grants(package, notify_role) == NOTIFY_GRANTS
     assert grants(package, logout_role) == LOGOUT_GRANTS
+    # Only the notifying function sends email, from the stack's domain and no other.
+    (send,) = [s for s in statements(package, notify_role) if "ses:SendEmail" in s["Action"]]
+    assert send["Condition"] == {"StringLike": {
+        "ses:FromAddress": {"Fn::Sub": "*@${EmailDomain}"}}}
+    assert not any(action.startswith("ses:") for action, _ in grants(package, api_role)
+                   | grants(package, purge_role) | grants(package, logout_role))
 
     (decrypt,) = [s for s in statements(package, api_role) if "kms:Decrypt" in s["Action"]]
     assert decrypt["Condition"] == {"StringEquals": {
         "kms:ViaService": {"Fn::Sub": "ssm.${AWS::Region}.amazonaws.com"},
         "kms:EncryptionContext:PARAMETER_ARN": {"Fn::Sub": LOOKUP_KEY_ARN}}}
-    for role in (api_role, purge_role, logout_role):
+    for role in (api_role, purge_role, notify_role, logout_role):
         trust = package.properties(role)["AssumeRolePolicyDocument"]["Statement"]
         assert [(s["Principal"], s["Action"]) for s in trust] == [
             ({"Service": "lambda.amazonaws.com"}, "sts:AssumeRole")]
@@ -564,7 +617,7 @@ def test_functions_are_configured_from_the_stack(package: Package) -> None:
         "CLIENT_IP_HEADER": "CloudFront-Viewer-Address",
         "SECURE_COOKIES": "true",
     }
-    for function in ("APIHandler", "PurgeSessions", "BackchannelLogout"):
+    for function in ("APIHandler", "PurgeSessions", "NotifySecurityEvents", "BackchannelLogout"):
         variables = package.properties(function)["Environment"]["Variables"]
         assert {k: variables.get(k) for k in expected} == expected, function
         assert not {"DYNAMODB_ENDPOINT", "SSM_ENDPOINT", "TABLE_PREFIX"} & set(variables)
@@ -575,17 +628,42 @@ def test_functions_are_configured_from_the_stack(package: Package) -> None:
     # Only the API checks the origin secret, so only the API holds it.
     api_variables = package.properties("APIHandler")["Environment"]["Variables"]
     assert api_variables["ORIGIN_SECRET"] == {"Ref": "OriginSecret"}
-    for function in ("PurgeSessions", "BackchannelLogout"):
+    for function in ("PurgeSessions", "NotifySecurityEvents", "BackchannelLogout"):
         assert "ORIGIN_SECRET" not in package.properties(function)["Environment"]["Variables"]
-    # Issuers: the custom domain, else the viewer's host (the API) or the distribution's
-    # own name (back-channel logout, which is not in the API's dependency cycle).
+    # Issuers and the emails' links: the custom domain, else the viewer's host (the API)
+    # or the distribution's own name (the stream functions, not in the API's cycle).
     assert api_variables["PUBLIC_ORIGIN"] == {"Fn::If": [
         "HasCustomDomain", {"Fn::Sub": "https://${DomainName}"}, ""]}
-    assert package.properties("BackchannelLogout")["Environment"]["Variables"][
-        "PUBLIC_ORIGIN"] == {"Fn::If": ["HasCustomDomain", {"Fn::Sub": "https://${DomainName}"},
-                                        {"Fn::Sub": "https://${Distribution.DomainName}"}]}
+    for function in ("BackchannelLogout", "NotifySecurityEvents"):
+        assert package.properties(function)["Environment"]["Variables"][
+            "PUBLIC_ORIGIN"] == {"Fn::If": ["HasCustomDomain",
+                                            {"Fn::Sub": "https://${DomainName}"},
+                                            {"Fn::Sub": "https://${Distribution.DomainName}"}]}
     secret = package.template["Parameters"]["OriginSecret"]
     assert secret["NoEcho"] is True and secret["MinLength"] >= 32
+
+
+def test_security_events_go_to_a_bus_of_the_stacks_own_and_emails_from_its_domain(
+        package: Package) -> None:
+    bus = package.resources["SecurityEventBus"]
+    assert bus["Type"] == "AWS::Events::EventBus"
+    assert bus["Properties"]["Name"] == {"Fn::Sub": "${AWS::StackName}-security"}
+    for function in ("APIHandler", "NotifySecurityEvents"):
+        variables = package.properties(function)["Environment"]["Variables"]
+        assert variables["EVENT_BUS_NAME"] == {"Ref": "SecurityEventBus"}, function
+    variables = package.properties("NotifySecurityEvents")["Environment"]["Variables"]
+    assert variables["EMAIL_DOMAIN"] == {"Ref": "EmailDomain"}
+    assert variables["EMAIL_SENDER"] == {"Fn::Sub": "${EmailSenderName}@${EmailDomain}"}
+    # The emails link to the site users know: the custom domain, or CloudFront's.
+    assert variables["PUBLIC_ORIGIN"]["Fn::If"][0] == "HasCustomDomain"
+    # The SES identity is the operator's to give (and verify first): no default.
+    assert "Default" not in package.template["Parameters"]["EmailDomain"]
+    # The page's language reaches the API, so that the emails are written in it.
+    forwarded = package.properties("ApiOriginRequestPolicy")["OriginRequestPolicyConfig"]
+    assert "Accept-Language" in forwarded["HeadersConfig"]["Headers"]
+    outputs = package.template["Outputs"]
+    assert outputs["EventBusName"]["Value"] == {"Ref": "SecurityEventBus"}
+    assert outputs["NotifyFailureQueueUrl"]["Value"] == {"Ref": "NotifyFailureQueue"}
 
 
 # -- The SPA and CloudFront ----------------------------------------------------------------
@@ -1035,10 +1113,11 @@ def test_logout_role_is_enough_for_a_back_channel_logout(
 
 
 def test_the_alarms_watch_the_metrics_the_service_writes(package: Package) -> None:
-    # The dimensions the service writes (functions/api/telemetry.py, functions/logs.py):
-    # an alarm on another set would watch a metric that never exists.
+    # The dimensions the service writes (functions/api/telemetry.py, functions/logs.py,
+    # functions/outbound/eventbridge.py): an alarm on another set would watch a metric
+    # that never exists.
     written = {"SignIn": {"service", "method", "outcome"}, "Lock": {"service", "factor"},
-               "Overloaded": {"service"}}
+               "Overloaded": {"service"}, "EventsDropped": {"service"}}
     alarms = [p for r in package.resources.values() if r["Type"] == "AWS::CloudWatch::Alarm"
               for p in [r["Properties"]] if p.get("Namespace") == "BackupCodes"]
     assert {alarm["MetricName"] for alarm in alarms} == set(written)
@@ -1046,3 +1125,84 @@ def test_the_alarms_watch_the_metrics_the_service_writes(package: Package) -> No
         assert {d["Name"] for d in alarm["Dimensions"]} == written[alarm["MetricName"]]
         assert {"Name": "service", "Value": "backup-codes"} in alarm["Dimensions"]
         assert alarm["AlarmActions"] == [{"Ref": "AlarmTopic"}]
+
+
+def _lambda_context(name: str) -> SimpleNamespace:
+    return SimpleNamespace(function_name=name, aws_request_id="1", memory_limit_in_mb=512,
+                           invoked_function_arn=f"arn:aws:lambda:us-east-1:0:function:{name}",
+                           get_remaining_time_in_millis=lambda: 60_000)
+
+
+def test_notify_role_is_enough_for_events_and_emails(stack: Any, package: Package,
+                                                     roles: Roles) -> None:
+    from functions.bootstrap import build_operator
+    from functions.local.outbox import LocalOutbox
+    from functions.local.pump import lambda_record
+
+    # GIVEN the bus watched and the sender's domain verified, and alice, with an email
+    # address, who adds codes and signs in with one
+    outbox = LocalOutbox(stack.settings)
+    outbox.open()
+    secret = _seed(stack)
+    build_operator(stack.settings).set_email("acme", "alice", "alice@example.org")
+    app = lambda_entry_point()["app"]
+    with Client(app) as client:
+        def call(path: str, payload: Any, cookie: str = "") -> Any:
+            return client.http.request("POST", f"/t/acme/api{path}", body=json.dumps(
+                payload).encode(), headers={**XHR, **({"Cookie": cookie} if cookie else {})})
+
+        flow = json.loads(call("/auth/login", {"username": "alice",
+                                               "password": PASSWORD}).body)["flow"]
+        signed_in = call("/auth/mfa", {"flow": flow, "method": "totp",
+                                       "code": pyotp.TOTP(secret).now()})
+        cookie = signed_in.headers["Set-Cookie"].split(";", 1)[0]
+        codes = json.loads(call("/me/backup-codes", {}, cookie).body)["codes"]
+        flow = json.loads(call("/auth/login", {"username": "alice",
+                                               "password": PASSWORD}).body)["flow"]
+        assert call("/auth/mfa", {"flow": flow, "method": "backup_code",
+                                  "code": codes[0]}).status_code == 200
+    streams = botocore.session.get_session().create_client("dynamodbstreams",
+                                                           region_name="us-east-1")
+    arn = streams.list_streams(TableName=stack.settings.code_sets_table)["Streams"][0][
+        "StreamArn"]
+    shard = streams.describe_stream(StreamArn=arn)["StreamDescription"]["Shards"][0]["ShardId"]
+    iterator = streams.get_shard_iterator(StreamArn=arn, ShardId=shard,
+                                          ShardIteratorType="TRIM_HORIZON")["ShardIterator"]
+    records = [lambda_record(r, arn) for r in streams.get_records(
+        ShardIterator=iterator)["Records"]]
+    # WHEN the notifying function gets the records, with only its role's actions
+    roles.assume(role_of(package, "NotifySecurityEvents"))
+    notify = lambda_entry_point()["notify_security_events"]
+    result = notify({"Records": records}, _lambda_context("notify"))
+    roles.drop()
+    # THEN no record failed, and the events and the emails went out
+    assert result == {"batchItemFailures": []}
+    assert [e["detail_type"] for e in outbox.events()] == ["BackupCodesAdded", "BackupCodeUsed"]
+    assert [m["to"] for m in outbox.messages()] == ["alice@example.org"] * 2
+
+
+def test_api_role_may_publish_the_lock_event(stack: Any, package: Package,
+                                             roles: Roles) -> None:
+    from functions.bootstrap import build_operator
+    from functions.local.outbox import LocalOutbox
+
+    # GIVEN a tenant that locks the second factor after three wrong codes
+    outbox = LocalOutbox(stack.settings)
+    outbox.open()
+    _seed(stack)
+    build_operator(stack.settings).set_policy("acme", lockout_threshold=3)
+    # WHEN alice gets her code wrong three times, with only the API role's actions
+    roles.assume(role_of(package, "APIHandler"))
+    app = lambda_entry_point()["app"]
+    with Client(app) as client:
+        statuses = []
+        for _ in range(3):
+            flow = json.loads(client.http.post("/t/acme/api/auth/login", headers=XHR, body=(
+                json.dumps({"username": "alice", "password": PASSWORD}))).body)["flow"]
+            statuses.append(client.http.post("/t/acme/api/auth/mfa", headers=XHR, body=(
+                json.dumps({"flow": flow, "method": "totp", "code": "000000"}))).status_code)
+    roles.drop()
+    # THEN the third locked, and its event reached the bus (a refused PutEvents would
+    # have been logged and dropped, and found missing here)
+    assert statuses == [401, 401, 429]
+    assert [e["detail_type"] for e in outbox.events()] == ["SecondFactorLocked"]

@@ -27,6 +27,7 @@ from functions.core.model import (
     Change,
     CodeSet,
     Counted,
+    OutgoingEmail,
     PendingTotp,
     Reservation,
     Session,
@@ -52,6 +53,7 @@ from functions.core.ports import (
     TenantRepository,
     UserRepository,
 )
+from functions.core.security_events import SecurityFact
 
 FLOW_USED = 1_000_000
 
@@ -175,6 +177,9 @@ class FakeUserRepository:
 
     def set_password_hash(self, tenant: str, username: str, password_hash: str) -> None:
         self._existing(tenant, username).password_hash = password_hash
+
+    def set_email(self, tenant: str, username: str, email: str | None) -> None:
+        self._existing(tenant, username).email = email
 
     def lock_until(self, tenant: str, username: str, until: float) -> None:
         self._existing(tenant, username)
@@ -496,3 +501,42 @@ if TYPE_CHECKING:  # the fakes keep satisfying the ports: mypy checks these
     _authenticators: AuthenticatorRepository = FakeAuthenticatorRepository(_db)
     _signin: SignInStore = FakeSignInStore(_db)
     _sessions: SessionRepository = FakeSessionRepository(_db)
+
+
+class FakeEventPublisher:
+    """Keeps what it was given; `failures` next publishes raise first."""
+
+    def __init__(self) -> None:
+        self.published: list[SecurityFact] = []
+        self.failures = 0
+
+    def publish(self, facts: Sequence[SecurityFact]) -> None:
+        if self.failures:
+            self.failures -= 1
+            raise RuntimeError("the bus is away")
+        self.published += facts
+
+
+class FakeMailer:
+    """Keeps what it was given; `failures` next sends raise first."""
+
+    def __init__(self) -> None:
+        self.sent: list[OutgoingEmail] = []
+        self.failures = 0
+
+    def send(self, email: OutgoingEmail) -> None:
+        if self.failures:
+            self.failures -= 1
+            raise RuntimeError("SES is away")
+        self.sent.append(email)
+
+
+class FakeNotificationMarks:
+    def __init__(self) -> None:
+        self.marks: dict[tuple[str, str, str], float] = {}
+
+    def sent(self, tenant: str, fact_id: str, recipient: str) -> bool:
+        return (tenant, fact_id, recipient) in self.marks
+
+    def mark_sent(self, tenant: str, fact_id: str, recipient: str, expires_at: float) -> None:
+        self.marks.setdefault((tenant, fact_id, recipient), expires_at)

@@ -12,6 +12,8 @@ from functions.core.policy import (
     LOCKOUT_CEILING,
     TenantPolicy,
     lockout_seconds,
+    mask_email,
+    validate_email,
     validate_tenant_id,
     validate_username,
 )
@@ -22,7 +24,11 @@ def test_the_default_policy_is_the_designs() -> None:
     assert policy.to_dict() == {"code_count": 10, "lockout_threshold": 10,
                                 "password_lockout_threshold": 10,
                                 "reauth_max_age_seconds": 900, "purge_mode": "keep_current",
-                                "require_mfa": False}
+                                "require_mfa": False,
+                                # every notification on; few left at 3; the stack's sender
+                                "notify_code_used": True, "notify_codes_low": True,
+                                "notify_codes_changed": True, "notify_mfa_reset": True,
+                                "low_codes_threshold": 3, "email_sender": ""}
 
 
 @pytest.mark.parametrize("changes", [
@@ -31,6 +37,11 @@ def test_the_default_policy_is_the_designs() -> None:
     {"reauth_max_age_seconds": 60}, {"reauth_max_age_seconds": 86400},
     {"purge_mode": "all"}, {"purge_mode": "keep_current"},
     {"require_mfa": True}, {"require_mfa": False},
+    {"notify_code_used": False}, {"notify_codes_low": False},
+    {"notify_codes_changed": False}, {"notify_mfa_reset": False},
+    {"low_codes_threshold": 1}, {"low_codes_threshold": 10},
+    {"email_sender": ""}, {"email_sender": "security@acme.example"},
+    {"email_sender": "a+b.c@mail.acme.example"},
 ])
 def test_policy_values_at_their_bounds_are_accepted(changes: dict[str, Any]) -> None:
     policy = TenantPolicy().updated(**changes)
@@ -48,6 +59,15 @@ def test_policy_values_at_their_bounds_are_accepted(changes: dict[str, Any]) -> 
     ({"purge_mode": "none"}, "purge_mode"),
     ({"require_mfa": 1}, "require_mfa"),
     ({"require_mfa": "yes"}, "require_mfa"),
+    ({"notify_code_used": "off"}, "notify_code_used"),
+    ({"low_codes_threshold": 0}, "low_codes_threshold"),
+    ({"low_codes_threshold": 11}, "low_codes_threshold"),
+    ({"email_sender": "security"}, "email_sender"),
+    ({"email_sender": "security@acme"}, "email_sender"),
+    ({"email_sender": "Acme <security@acme.example>"}, "email_sender"),
+    ({"email_sender": "a@b.example\r\nBcc: x@y.example"}, "email_sender"),
+    ({"email_sender": "x" * 250 + "@acme.example"}, "email_sender"),
+    ({"email_sender": 7}, "email_sender"),
     ({"colour": "blue"}, "colour"),
 ])
 def test_policy_values_out_of_range_are_refused_by_name(changes: dict[str, Any],
@@ -116,3 +136,26 @@ def test_usernames_are_matched_without_case(username: str, stored: str) -> None:
 def test_invalid_usernames(username: Any) -> None:
     with pytest.raises(InvalidRequest):
         validate_username(username)
+
+
+@pytest.mark.parametrize(("address", "stored"), [
+    ("alice@example.com", "alice@example.com"),
+    ("Alice.Smith+codes@Mail.Example.COM", "Alice.Smith+codes@mail.example.com"),
+])
+def test_email_addresses_keep_their_mailbox_and_lower_their_domain(address: str,
+                                                                   stored: str) -> None:
+    assert validate_email(address) == stored
+
+
+@pytest.mark.parametrize("address", ["", "alice", "alice@", "@example.com", "alice@example",
+                                     "alice@@example.com", "al ice@example.com",
+                                     "alice@example.com\n", "Alice <alice@example.com>",
+                                     "a" * 65 + "@example.com", None, ["alice@example.com"]])
+def test_invalid_email_addresses(address: Any) -> None:
+    with pytest.raises(InvalidRequest):
+        validate_email(address)
+
+
+def test_a_masked_address_shows_its_first_letter_and_domain_only() -> None:
+    assert mask_email("alice@example.com") == "a***@example.com"
+    assert "lice" not in mask_email("alice@example.com")

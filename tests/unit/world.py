@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import pyotp
@@ -12,6 +13,7 @@ from fakes import (
     FakeClock,
     FakeCodeSetRepository,
     FakeDatabase,
+    FakeEventPublisher,
     FakePasswordAttemptRepository,
     FakeSessionRepository,
     FakeSignInStore,
@@ -24,6 +26,7 @@ from functions.core.authenticator import AuthenticatorParts, Authenticators
 from functions.core.backup_codes import BackupCodeService
 from functions.core.model import RequestContext, Session, Tenant, User
 from functions.core.policy import TenantPolicy
+from functions.core.ports import EventPublisher
 from functions.core.sessions import SessionLimits, Sessions, Tokens
 from functions.core.signin import (
     Authenticated,
@@ -66,6 +69,7 @@ class World:
     totp_secret: str
     authenticator_store: FakeAuthenticatorRepository
     authenticators: Authenticators
+    events: FakeEventPublisher
 
     def policy(self, tenant: str = TENANT) -> TenantPolicy:
         return self.directory.policy(tenant)
@@ -102,7 +106,10 @@ class World:
         return self.sessions_service.resolve(TENANT, self.sign_in_token(username))
 
 
-def build_world(argon2: crypto.Argon2Hasher) -> World:
+def build_world(argon2: crypto.Argon2Hasher,
+                wrap_events: Callable[[EventPublisher], EventPublisher] | None = None) -> World:
+    """The core over fakes; `wrap_events` wraps the fake publisher the sign-in announces
+    to (as the service wraps its own to make it best effort), if given."""
     clock = FakeClock()
     db = FakeDatabase()
     tenants, users = FakeTenantRepository(db), FakeUserRepository(db)
@@ -114,11 +121,13 @@ def build_world(argon2: crypto.Argon2Hasher) -> World:
     backup_codes = BackupCodeService(code_sets, hasher, tagger, clock, new_generation=crypto.new_id)
     tokens = Tokens(crypto.new_token, crypto.token_hash, crypto.new_id)
     sessions_service = Sessions(sessions, users, hasher, tokens, clock, LIMITS)
+    published = FakeEventPublisher()
     signin = SignIn(SignInParts(
         users=users, passwords=passwords, store=FakeSignInStore(db),
         flows=LoginFlows(crypto.TokenSigner(keys), crypto.new_id, clock, LIMITS),
         factors=SecondFactors(code_sets, backup_codes, crypto.Totp(), crypto.new_id),
-        hasher=hasher, sessions=sessions_service, clock=clock, new_id=crypto.new_id))
+        hasher=hasher, sessions=sessions_service, clock=clock, new_id=crypto.new_id,
+        events=wrap_events(published) if wrap_events else published))
     tenants.create(Tenant(TENANT, "Acme", clock.now()), TenantPolicy())
     directory = TenantDirectory(tenants, clock, 30.0)
     authenticator_store = FakeAuthenticatorRepository(db)
@@ -130,4 +139,5 @@ def build_world(argon2: crypto.Argon2Hasher) -> World:
                  code_sets=code_sets, sessions=sessions, hasher=hasher, tagger=tagger,
                  backup_codes=backup_codes, signin=signin, sessions_service=sessions_service,
                  directory=directory, totp_secret=pyotp.random_base32(),
-                 authenticator_store=authenticator_store, authenticators=authenticators)
+                 authenticator_store=authenticator_store, authenticators=authenticators,
+                 events=published)

@@ -16,7 +16,7 @@ def status(call: Call) -> Response:
 
 
 def add(call: Call) -> Response:
-    issued = call.services.backup_codes.add(call.session, call.policy)
+    issued = call.services.backup_codes.add(call.session, call.policy, call.context)
     return json_response(presenters.issued_codes(issued), 201)
 
 
@@ -24,12 +24,13 @@ def regenerate(call: Call) -> Response:
     generation = call.json(required=False).get("generation")
     if generation is not None and (not isinstance(generation, str) or len(generation) > 64):
         raise InvalidRequest("generation must be the string from the status.")
-    issued = call.services.backup_codes.regenerate(call.session, call.policy, generation)
+    issued = call.services.backup_codes.regenerate(call.session, call.policy, generation,
+                                                   call.context)
     return json_response(presenters.issued_codes(issued))
 
 
 def remove(call: Call) -> Response:
-    call.services.backup_codes.remove(call.session, call.policy)
+    call.services.backup_codes.remove(call.session, call.policy, call.context)
     return json_response(None, 204)
 
 

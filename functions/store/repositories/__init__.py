@@ -4,6 +4,7 @@ from .authenticators import DynamoAuthenticatorRepository
 from .clients import DynamoClientRepository
 from .code_sets import DynamoCodeSetRepository
 from .grants import DynamoGrantStore
+from .notification_marks import DynamoNotificationMarks
 from .password_attempts import DynamoPasswordAttemptRepository
 from .sessions import DynamoSessionRepository
 from .signin import DynamoSignInStore
@@ -11,6 +12,6 @@ from .tenants import DynamoTenantRepository
 from .users import DynamoUserRepository
 
 __all__ = ["DynamoAuthenticatorRepository", "DynamoClientRepository", "DynamoCodeSetRepository",
-           "DynamoGrantStore",
-           "DynamoPasswordAttemptRepository", "DynamoSessionRepository", "DynamoSignInStore",
-           "DynamoTenantRepository", "DynamoUserRepository"]
+           "DynamoGrantStore", "DynamoNotificationMarks", "DynamoPasswordAttemptRepository",
+           "DynamoSessionRepository", "DynamoSignInStore", "DynamoTenantRepository",
+           "DynamoUserRepository"]

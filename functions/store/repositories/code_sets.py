@@ -121,16 +121,27 @@ class DynamoCodeSetRepository:
             codes=code_set.hashes, total=code_set.total, created_at=code_set.created_at,
             usage=[], key_version=code_set.key_version,
             credential_generation=change.credential_generation, change=change.kind,
-            changed_by=change.session_ref, changed_at=change.at)
+            changed_by=change.session_ref, changed_at=change.at,
+            changed_ip=change.context.ip if change.context else None,
+            changed_user_agent=change.context.user_agent if change.context else None,
+            language=change.context.language if change.context else None)
 
 
 def change_actions(change: Change) -> list[Any]:
     """What every change writes on the code-set item: its kind, the session that made it
-    (the purge keeps that one), when, and the credential generation it moves to."""
+    (the purge keeps that one), when, the credential generation it moves to, and where
+    it came from (the security emails say so)."""
+    context = change.context
+    # An update keeps what it does not name: where an earlier change came from must
+    # not pass for this one's.
+    origin = ([CodeSetModel.changed_ip.set(context.ip),
+               CodeSetModel.changed_user_agent.set(context.user_agent),
+               CodeSetModel.language.set(context.language)] if context is not None
+              else [CodeSetModel.changed_ip.remove(), CodeSetModel.changed_user_agent.remove()])
     return [CodeSetModel.change.set(change.kind),
             CodeSetModel.changed_by.set(change.session_ref),
             CodeSetModel.changed_at.set(change.at),
-            CodeSetModel.credential_generation.set(change.credential_generation)]
+            CodeSetModel.credential_generation.set(change.credential_generation), *origin]
 
 
 class SecondFactorChanges:

@@ -118,7 +118,8 @@ class DynamoSignInStore:
             CodeSetModel(pk),
             actions=[code_path(spend.tag).remove(),
                      CodeSetModel.last_used_at.set(spend.usage.at),
-                     CodeSetModel.usage.set((CodeSetModel.usage | []).append([used]))],
+                     CodeSetModel.usage.set((CodeSetModel.usage | []).append([used])),
+                     CodeSetModel.language.set(spend.language)],
             condition=(code_path(spend.tag).exists() & (CodeSetModel.generation == spend.generation)
                        & ENABLED & unchanged))
 

@@ -27,7 +27,7 @@ class DynamoUserRepository:
                          username=user.username, password_hash=user.password_hash,
                          totp_secret=user.totp_secret, totp_enabled=user.totp_enabled,
                          failed_attempts=0, flows={}, created_at=user.created_at,
-                         subject=user.subject)
+                         subject=user.subject, email=user.email)
         if not applied(lambda: item.save(condition=UserModel.pk.does_not_exist())):
             raise Conflict(f"User {user.username} already exists.")
 
@@ -38,6 +38,10 @@ class DynamoUserRepository:
 
     def set_password_hash(self, tenant: str, username: str, password_hash: str) -> None:
         self._update_existing(tenant, username, [UserModel.password_hash.set(password_hash)])
+
+    def set_email(self, tenant: str, username: str, email: str | None) -> None:
+        action = UserModel.email.set(email) if email else UserModel.email.remove()
+        self._update_existing(tenant, username, [action])
 
     def lock_until(self, tenant: str, username: str, until: float) -> None:
         self._update_existing(tenant, username, [UserModel.locked_until.set(until)])
@@ -83,7 +87,7 @@ def user_of(item: UserModel) -> User:
                 totp_last_step=None if item.totp_last_step is None else int(item.totp_last_step),
                 failed_attempts=int(item.failed_attempts or 0),
                 locked_until=None if item.locked_until is None else float(item.locked_until),
-                subject=item.subject,
+                subject=item.subject, email=item.email,
                 totp_pending=pending_of(item))
 
 
