@@ -9,11 +9,12 @@ from typing import Any
 
 from . import crypto
 from .core.account import Account
+from .core.admin import Administration, AdminParts
 from .core.authenticator import AuthenticatorParts, Authenticators
 from .core.authorization import Authorization, ProviderParts
 from .core.backup_codes import BackupCodeService
-from .core.clients import ClientRegistry
-from .core.fanout import PublishedEvents, SecurityFanOut
+from .core.clients import CachedClients, ClientRegistry
+from .core.fanout import AuditedFacts, PublishedEvents, SecurityFanOut
 from .core.logout import Logout
 from .core.notifications import Notifications
 from .core.ports import Clock, EventPublisher, Hasher, JwtSigner, Mailer
@@ -33,6 +34,7 @@ from .settings import Settings
 from .signing import KmsJwtSigner, kms_client
 from .store.models import UserModel, bind_models
 from .store.repositories import (
+    DynamoAuditTrail,
     DynamoAuthenticatorRepository,
     DynamoClientRepository,
     DynamoCodeSetRepository,
@@ -42,6 +44,8 @@ from .store.repositories import (
     DynamoSessionRepository,
     DynamoSignInStore,
     DynamoTenantRepository,
+    DynamoUserChanges,
+    DynamoUserDirectory,
     DynamoUserRepository,
 )
 from .store.secrets import read_lookup_key
@@ -68,6 +72,9 @@ class Repositories:
     grants: DynamoGrantStore
     authenticators: DynamoAuthenticatorRepository
     notification_marks: DynamoNotificationMarks
+    audit: DynamoAuditTrail
+    user_changes: DynamoUserChanges
+    user_directory: DynamoUserDirectory
 
 
 # The sign-in step reads the user and the code set at once: two requests in flight
@@ -86,7 +93,9 @@ def build_repositories(settings: Settings) -> Repositories:
                         DynamoSessionRepository(connection),
                         DynamoSignInStore(connection, code_sets, _PARALLEL),
                         DynamoClientRepository(), DynamoGrantStore(connection),
-                        DynamoAuthenticatorRepository(connection), DynamoNotificationMarks())
+                        DynamoAuthenticatorRepository(connection), DynamoNotificationMarks(),
+                        DynamoAuditTrail(), DynamoUserChanges(connection),
+                        DynamoUserDirectory())
 
 
 def lookup_keys(settings: Settings, key: bytes | None = None) -> crypto.KeyRing:
@@ -142,6 +151,7 @@ class Services:
     tokens: TokenEndpoint
     logout: Logout
     security: SecurityFanOut
+    admin: Administration
 
 
 def build_services(settings: Settings, lookup_key: bytes | None = None,  # noqa: PLR0913
@@ -169,17 +179,25 @@ def build_services(settings: Settings, lookup_key: bytes | None = None,  # noqa:
         flows=LoginFlows(crypto.TokenSigner(keys), crypto.new_id, clock, limits),
         factors=SecondFactors(stores.code_sets, backup_codes, crypto.Totp(), crypto.new_id),
         hasher=hasher, sessions=sessions, clock=clock, new_id=crypto.new_id,
-        events=outbound.inline_events))
+        events=outbound.inline_events, audit=stores.audit))
     authenticators = Authenticators(AuthenticatorParts(
         store=stores.authenticators, users=stores.users, code_sets=stores.code_sets,
         totp=crypto.Totp(), qr=SvgQrCodes(),
         tenants=tenants, clock=clock, new_id=crypto.new_id))
     authorization, token_endpoint, logout = _openid_provider(settings, stores, clock)
     return Services(settings=settings, tenants=tenants, signin=signin, sessions=sessions,
-                    account=Account(stores.users, stores.code_sets), backup_codes=backup_codes,
+                    account=Account(stores.users, stores.code_sets, stores.audit),
+                    backup_codes=backup_codes,
                     authenticators=authenticators, purges=PurgeService(tenants, stores.sessions),
                     security=_security(settings, stores, tenants, outbound, clock),
-                    authorization=authorization, tokens=token_endpoint, logout=logout)
+                    authorization=authorization, tokens=token_endpoint, logout=logout,
+                    admin=administration(stores, hasher, clock))
+
+
+def administration(stores: Repositories, hasher: Hasher, clock: Clock) -> Administration:
+    return Administration(AdminParts(
+        users=stores.users, directory=stores.user_directory, changes=stores.user_changes,
+        audit=stores.audit, hasher=hasher, clock=clock, new_id=crypto.new_id))
 
 
 def _security(settings: Settings, stores: Repositories, tenants: TenantDirectory,
@@ -188,13 +206,15 @@ def _security(settings: Settings, stores: Repositories, tenants: TenantDirectory
     # always knows it: infra/template.yaml).
     notifications = Notifications(stores.users, stores.notification_marks, outbound.mailer,
                                   clock, settings.public_origin or "")
-    # Emails first, then events: see functions/core/fanout.py.
-    return SecurityFanOut(tenants, [notifications, PublishedEvents(outbound.events)])
+    # The audit trail, then emails, then events: see functions/core/fanout.py.
+    return SecurityFanOut(tenants, [AuditedFacts(stores.audit), notifications,
+                                    PublishedEvents(outbound.events)])
 
 
 def _openid_provider(settings: Settings, stores: Repositories,
                      clock: Clock) -> tuple[Authorization, TokenEndpoint, Logout]:
-    provider = ProviderParts(stores.clients, stores.grants, stores.users, TOKENS, clock)
+    clients = CachedClients(stores.clients, clock, settings.tenant_cache_seconds)
+    provider = ProviderParts(clients, stores.grants, stores.users, TOKENS, clock)
     signer = _jwt_signer(settings)
     return (Authorization(provider), TokenEndpoint(provider, signer),
             Logout(provider, signer, stores.sessions, HttpLogoutDelivery()))
@@ -214,5 +234,6 @@ def build_operator(settings: Settings, hasher: Hasher | None = None) -> Operator
     stores = build_repositories(settings)
     clients = ClientRegistry(stores.clients, TOKENS, SystemClock(),
                              allow_http_loopback=settings.allow_http_loopback)
-    return Operator(stores.tenants, stores.users,
-                    hasher or crypto.Argon2Hasher(settings.argon2), clients)
+    hasher = hasher or crypto.Argon2Hasher(settings.argon2)
+    return Operator(stores.tenants, stores.users, administration(stores, hasher, SystemClock()),
+                    clients)

@@ -5,24 +5,23 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from . import crypto
+from .core.admin import Administration, NewUser
+from .core.audit import ACTOR_OPERATOR, AuditEvent
 from .core.clients import ClientRegistry
-from .core.errors import InvalidRequest, NotFound
+from .core.errors import NotFound
 from .core.grants import Client
-from .core.model import Tenant, User, UserSummary
+from .core.model import Tenant, UserSummary
 from .core.policy import TenantPolicy, validate_email, validate_tenant_id, validate_username
-from .core.ports import Hasher, TenantRepository, UserRepository
+from .core.ports import TenantRepository, UserRepository
 from .crypto import Totp
-
-MIN_PASSWORD_LENGTH = 12
 
 
 class Operator:
     def __init__(self, tenants: TenantRepository, users: UserRepository,
-                 hasher: Hasher, clients: ClientRegistry) -> None:
+                 admin: Administration, clients: ClientRegistry) -> None:
         self._tenants = tenants
         self._users = users
-        self._hasher = hasher
+        self._admin = admin
         self._clients = clients
 
     def create_tenant(self, tenant_id: str, display_name: str | None = None,
@@ -50,20 +49,13 @@ class Operator:
         """Create a user; returns the otpauth:// URI when TOTP is on (its issuer the
         tenant's display name, as when users set up their own authenticator). The
         options are the user's own settings, each optional."""
-        tenant = self._require_tenant(tenant_id)
-        username = validate_username(username)
-        email = None if email is None else validate_email(email)
-        if len(password) < MIN_PASSWORD_LENGTH:
-            raise InvalidRequest(f"The password must have at least {MIN_PASSWORD_LENGTH} "
-                                 "characters.")
+        tenant, policy = self._tenant(tenant_id)
         secret = totp_secret or (Totp.new_secret() if totp else None)
-        self._users.create(User(tenant=tenant_id, username=username,
-                                    password_hash=self._hasher.hash(password),
-                                    created_at=time.time(), totp_secret=secret, email=email,
-                                    subject=crypto.new_id()))
+        user, _ = self._admin.create_user(tenant_id, policy, NewUser(
+            username, password=password, email=email, totp_secret=secret), ACTOR_OPERATOR)
         if secret is None:
             return None
-        return Totp.provisioning_uri(secret, username, tenant.display_name)
+        return Totp.provisioning_uri(secret, user.username, tenant.display_name)
 
     def list_users(self, tenant_id: str) -> list[UserSummary]:
         self._require_tenant(tenant_id)
@@ -75,7 +67,34 @@ class Operator:
                               None if email is None else validate_email(email))
 
     def unlock_user(self, tenant_id: str, username: str) -> None:
-        self._users.reset_failures(validate_tenant_id(tenant_id), validate_username(username))
+        self._admin.unlock(tenant_id, self._tenant(tenant_id)[1], username, ACTOR_OPERATOR)
+
+    def reset_mfa(self, tenant_id: str, username: str) -> None:
+        """The authenticator and the backup codes gone, every session ended."""
+        self._admin.reset_mfa(tenant_id, self._tenant(tenant_id)[1], username, ACTOR_OPERATOR)
+
+    def remove_codes(self, tenant_id: str, username: str) -> None:
+        self._admin.remove_codes(tenant_id, self._tenant(tenant_id)[1], username,
+                                 ACTOR_OPERATOR)
+
+    def reset_password(self, tenant_id: str, username: str, password: str) -> None:
+        """A new password; every session ends."""
+        self._admin.reset_password(tenant_id, self._tenant(tenant_id)[1], username, password,
+                                   ACTOR_OPERATOR)
+
+    def end_sessions(self, tenant_id: str, username: str) -> None:
+        self._admin.end_sessions(tenant_id, self._tenant(tenant_id)[1], username,
+                                 ACTOR_OPERATOR)
+
+    def delete_user(self, tenant_id: str, username: str) -> None:
+        self._admin.delete_user(tenant_id, self._tenant(tenant_id)[1], username,
+                                ACTOR_OPERATOR)
+
+    def audit(self, tenant_id: str, username: str | None = None, limit: int = 50,
+              cursor: str | None = None) -> tuple[list[AuditEvent], str | None]:
+        """The tenant's audit trail (or one user's), newest first, and the next page."""
+        self._tenant(tenant_id)
+        return self._admin.audit(tenant_id, username, limit, cursor)
 
     def create_client(self, tenant_id: str, name: str, redirect_uris: tuple[str, ...],
                       **options: Any) -> tuple[Client, str | None]:
@@ -94,7 +113,10 @@ class Operator:
         return self._clients.rotate_secret(tenant_id, client_id)
 
     def _require_tenant(self, tenant_id: str) -> Tenant:
+        return self._tenant(tenant_id)[0]
+
+    def _tenant(self, tenant_id: str) -> tuple[Tenant, TenantPolicy]:
         found = self._tenants.get(validate_tenant_id(tenant_id))
         if found is None:
             raise NotFound(f"Tenant {tenant_id} does not exist.")
-        return found[0]
+        return found

@@ -48,6 +48,7 @@ class Settings:
     sessions_table: str
     transient_table: str
     clients_table: str
+    audit_table: str
     lookup_key_parameter: str
     region: str
     dynamodb_endpoint: str | None
@@ -121,7 +122,8 @@ def _tables(env: Mapping[str, str], prefix: str) -> dict[str, Any]:
     return {f"{name}_table": env.get(f"{name.upper()}_TABLE", f"{prefix}-{table}")
             for name, table in (("tenants", "tenants"), ("users", "users"),
                                 ("code_sets", "code-sets"), ("sessions", "sessions"),
-                                ("transient", "transient"), ("clients", "clients"))}
+                                ("transient", "transient"), ("clients", "clients"),
+                                ("audit", "audit"))}
 
 
 def _provider(env: Mapping[str, str]) -> dict[str, Any]:

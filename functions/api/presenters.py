@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..core.audit import AuditEvent
 from ..core.model import (
     CodeSetStatus,
     IssuedCodes,
@@ -11,6 +12,7 @@ from ..core.model import (
     Session,
     SessionSummary,
     TotpSetup,
+    UserRow,
 )
 from ..core.signin import LoginResult
 from ..isotime import iso
@@ -55,3 +57,18 @@ def sessions(found: list[SessionSummary], current: Session) -> dict[str, Any]:
          "last_seen_at": iso(s.last_seen_at), "ip": s.ip, "user_agent": s.user_agent,
          "current": s.session_id == current.session_id}
         for s in found]}
+
+
+def audit_events(events: list[AuditEvent], next_cursor: str | None) -> dict[str, Any]:
+    return {"events": [{"id": e.id, "at": iso(e.at), "type": e.type, "username": e.username,
+                        "ip": e.ip, "user_agent": e.user_agent, "actor": e.actor,
+                        "method": e.method} for e in events],
+            "next": next_cursor}
+
+
+def user_rows(rows: list[UserRow], next_cursor: str | None) -> dict[str, Any]:
+    return {"users": [{"username": r.username, "created_at": iso(r.created_at),
+                       "factors": {"totp": r.totp, "backup_codes": r.backup_codes},
+                       "backup_codes_remaining": r.backup_codes_remaining,
+                       "locked_until": iso(r.locked_until)} for r in rows],
+            "next": next_cursor}

@@ -16,6 +16,7 @@ from typing import Any
 from chalice.app import Chalice, Request, Response
 
 from ..bootstrap import Services
+from ..core.audit import admin_actor
 from ..core.errors import MfaSetupRequired, Unauthenticated
 from ..core.grants import Issuer
 from ..core.model import RequestContext, Session
@@ -23,7 +24,7 @@ from ..core.policy import TenantPolicy
 from ..settings import Settings
 from .errors import handles_errors
 from .http import cookie_name, read_cookie, read_json, request_context, require_xhr, session_cookie
-from .oauth import public_origin
+from .oauth import bearer_token, public_origin
 
 TENANT_PREFIX = "/t/{tenant}"
 API_PREFIX = f"{TENANT_PREFIX}/api"
@@ -38,6 +39,8 @@ class Call:
     request: Request
     services: Services
     _session: Session | None = None
+    # Who calls an admin route: the application the bearer token was issued to.
+    actor: str | None = None
 
     @property
     def session(self) -> Session:
@@ -98,6 +101,8 @@ class Route:
     csrf: bool | None = None  # None: every method but GET
     # Whatever the answer (an error, an outage), it also clears the session cookie.
     clears_session_cookie: bool = False
+    # Authorised by a bearer access token with this scope (the admin API), not a session.
+    bearer_scope: str | None = None
     # Under /t/{tenant}/api, or (discovery) directly under /t/{tenant}.
     under_api: bool = True
     content_types: tuple[str, ...] = ("application/json",)
@@ -140,6 +145,10 @@ def _with_preamble(app: Chalice, route: Route, services: Callable[[], Services])
             require_xhr(request)
         found = services()
         call = Call(tenant, found.tenants.policy(tenant), request, found)
+        if route.bearer_scope is not None:
+            # 401 invalid_token without a live token of this tenant; 403 without the scope.
+            access = found.tokens.bearer(tenant, bearer_token(request), route.bearer_scope)
+            call.actor = admin_actor(access.client_id)
         # A signed-in route's session is resolved before it runs (401 if there is none).
         if route.signed_in and call.session.mfa_setup_required and not route.during_mfa_setup:
             raise MfaSetupRequired()

@@ -165,3 +165,42 @@ def authenticate_client(clients: ClientRepository, tokens: Tokens, tenant: str,
     if secret is None or not secret_matches(client, secret, tokens):
         raise InvalidClient()
     return client
+
+
+class CachedClients:
+    """The clients the OpenID Provider reads, remembered per container for a short while:
+    an application's sign-in reads its client three times (authorize, completion, token),
+    and one popular application would otherwise make its item a hot key. A deletion or
+    a rotated secret reaches every container within `cache_seconds`."""
+
+    def __init__(self, clients: ClientRepository, clock: Clock, cache_seconds: float,
+                 max_entries: int = 1024) -> None:
+        self._clients = clients
+        self._clock = clock
+        self._cache_seconds = cache_seconds
+        self._max_entries = max_entries
+        self._cache: dict[tuple[str, str], tuple[float, Client | None]] = {}
+
+    def get(self, tenant: str, client_id: str) -> Client | None:
+        now = self._clock.now()
+        cached = self._cache.get((tenant, client_id))
+        if cached is None or cached[0] <= now:
+            if len(self._cache) >= self._max_entries:
+                self._cache.clear()  # bounded: made-up ids cannot grow it without end
+            cached = (now + self._cache_seconds, self._clients.get(tenant, client_id))
+            self._cache[(tenant, client_id)] = cached
+        return cached[1]
+
+    def create(self, client: Client) -> None:
+        self._clients.create(client)
+
+    def replace(self, client: Client) -> None:
+        self._clients.replace(client)
+        self._cache.pop((client.tenant, client.client_id), None)
+
+    def delete(self, tenant: str, client_id: str) -> bool:
+        self._cache.pop((tenant, client_id), None)
+        return self._clients.delete(tenant, client_id)
+
+    def list_clients(self, tenant: str) -> list[Client]:
+        return self._clients.list_clients(tenant)

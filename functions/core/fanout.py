@@ -4,8 +4,8 @@ Sinks run in order and each must be safe to run again: a sink that raises fails 
 stream record, which is delivered again, and every sink sees its facts a second
 time. So the emails (deduplicated by their marks) go first and the events (which
 consumers tell apart by `id`) after them: a failing event publish re-runs no email,
-and a failing email publishes nothing twice. The audit trail plugs in as one more
-sink (a conditional put keyed by the fact's id is safe to run again).
+and a failing email publishes nothing twice. The audit trail goes first of all: a
+conditional put keyed by the fact's id is safe to run again.
 """
 
 from __future__ import annotations
@@ -13,10 +13,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Protocol
 
+from .audit import of_fact
 from .errors import UnknownTenant
 from .model import Tenant
 from .policy import TenantPolicy
-from .ports import EventPublisher
+from .ports import AuditTrail, EventPublisher
 from .security_events import CodeSetChange, SecurityFact, facts_of
 from .tenants import TenantDirectory
 
@@ -24,6 +25,20 @@ from .tenants import TenantDirectory
 class FactSink(Protocol):
     def deliver(self, facts: Sequence[SecurityFact], tenant: Tenant,
                 policy: TenantPolicy) -> object: ...
+
+
+class AuditedFacts:
+    """The audit sink: each fact that is an action, once (a conditional put by its id)."""
+
+    def __init__(self, trail: AuditTrail) -> None:
+        self._trail = trail
+
+    def deliver(self, facts: Sequence[SecurityFact], tenant: Tenant,
+                policy: TenantPolicy) -> None:
+        for fact in facts:
+            event = of_fact(fact)
+            if event is not None:
+                self._trail.record(event.kept_for(policy))
 
 
 class PublishedEvents:

@@ -10,7 +10,10 @@ from .languages import supported
 
 # Changes to a user's second factor: the backup codes', then the authenticator's.
 ChangeKind = Literal["added", "regenerated", "removed", "authenticator_added",
-                     "authenticator_removed"]
+                     "authenticator_removed",
+                     # An operator's or administrator's: both factors removed, every
+                     # session ended; every session ended; the user deleted.
+                     "mfa_reset", "sessions_ended", "user_deleted"]
 # How a session authenticated, in the order it did: the password, then a second factor.
 Method = Literal["pwd", "totp", "backup_code"]
 
@@ -61,6 +64,18 @@ class UserSummary:
     username: str
     created_at: float
     totp_enabled: bool
+
+
+@dataclass(frozen=True)
+class UserRow:
+    """A row of the admin API's user list."""
+
+    username: str
+    created_at: float
+    totp: bool
+    backup_codes: bool
+    backup_codes_remaining: int
+    locked_until: float | None
 
 
 @dataclass(frozen=True)

@@ -66,6 +66,8 @@ class TenantPolicy:
         choices=(PURGE_KEEP_CURRENT, PURGE_ALL))
     require_mfa: bool = _switch(
         False, "users without a second factor set up an authenticator at sign-in")
+    audit_retention_days: int = _setting(
+        400, "days the audit trail keeps an event", between=(30, 3650))
     # Notifications (emails to users who have an address; docs/DECISIONS.md).
     notify_code_used: bool = _switch(True, "email the user when a backup code is used")
     notify_codes_low: bool = _switch(True, "email the user when few backup codes are left")

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Literal, Protocol
 
+from .audit import AuditEvent
 from .grants import AccessToken, Client, CodeGrant, PendingAuthorization
 from .model import (
     Change,
@@ -24,6 +25,7 @@ from .model import (
     Tenant,
     TotpActivation,
     User,
+    UserRow,
     UserSummary,
 )
 from .policy import TenantPolicy
@@ -108,6 +110,8 @@ class SignInSuccess:
     credential_generation: str | None
     spend: Spend | None = None
     totp_step: int | None = None
+    # The sign-in's audit event, written in the same transaction.
+    audit: AuditEvent | None = None
 
 
 class SignInStore(Protocol):
@@ -254,6 +258,44 @@ class GrantStore(Protocol):
     def get_access_token(self, tenant: str, token_hash: str) -> AccessToken | None: ...
     def session_of(self, tenant: str, session_id: str) -> tuple[str, str] | None:
         """(username, session token hash) of a session that signed in to a client."""
+        ...
+
+
+@dataclass(frozen=True)
+class UserChange:
+    """An operator's or administrator's change to a user: the credential generation
+    moves (every session ends), with what the change removes."""
+
+    tenant: str
+    username: str
+    change: Change
+    remove_authenticator: bool = False
+    remove_codes: bool = False
+    delete_user: bool = False
+
+
+class UserDirectory(Protocol):
+    def page(self, tenant: str, limit: int,
+             cursor: str | None) -> tuple[list[UserRow], str | None]:
+        """A page of the tenant's users, by username, and where the next starts."""
+        ...
+
+
+class UserChanges(Protocol):
+    def apply(self, user_change: UserChange) -> bool:
+        """Make the change, all or nothing; False when there is no such user."""
+        ...
+
+
+class AuditTrail(Protocol):
+    def record(self, event: AuditEvent) -> None:
+        """Write the event, once: written again (a retry, a second delivery), it is
+        found there and kept as it is."""
+        ...
+    def recent(self, tenant: str, username: str | None, limit: int,
+               before: str | None = None) -> tuple[list[AuditEvent], str | None]:
+        """The tenant's (or one user's) events, newest first, and where the next page
+        starts (None at the end)."""
         ...
 
 

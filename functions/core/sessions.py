@@ -75,12 +75,13 @@ class Sessions:
         return session, token
 
     def open(self, user: User, context: RequestContext, methods: tuple[Method, ...],
-             credential_generation: str | None, *, mfa_setup_required: bool = False) -> str:
-        """A new stored session; its token."""
+             credential_generation: str | None, *,
+             mfa_setup_required: bool = False) -> tuple[Session, str]:
+        """A new stored session, and its token."""
         session, token = self.new(user, context, methods, credential_generation,
                                   mfa_setup_required=mfa_setup_required)
         self._sessions.create(session)
-        return token
+        return session, token
 
     def resolve(self, tenant: str, token: str | None) -> Session:
         username = _username_of(token)

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from . import code_format
+from .audit import AuditEvent, of_request
 from .backup_codes import BackupCodeService
 from .errors import FlowExpired, InvalidCode, InvalidCredentials, InvalidRequest, Locked
 from .model import (
@@ -37,6 +38,7 @@ from .policy import (
     validate_username,
 )
 from .ports import (
+    AuditTrail,
     Clock,
     CodeSetRepository,
     EventPublisher,
@@ -228,6 +230,7 @@ class SignInParts:
     # Where a second-factor lock is announced (SecondFactorLocked). Best effort: the
     # composition root gives one that never raises and waits briefly at most.
     events: EventPublisher
+    audit: AuditTrail
 
 
 class SignIn:
@@ -238,7 +241,7 @@ class SignIn:
               context: RequestContext) -> LoginResult:
         username = validate_username(username)
         password = checked_password(password)
-        user = self._check_password(tenant, policy, username, password)
+        user = self._check_password(tenant, policy, username, password, context)
         if self._p.hasher.needs_rehash(user.password_hash):
             self._p.users.set_password_hash(tenant, username, self._p.hasher.hash(password))
         methods, generation = self._p.factors.available(user)
@@ -247,13 +250,15 @@ class SignIn:
                                methods=methods)
         # Without a second factor the password signs in; under require_mfa the session
         # is good only for setting one up until an authenticator is confirmed.
-        token = self._p.sessions.open(user, context, ("pwd",), generation,
-                                      mfa_setup_required=policy.require_mfa)
+        session, token = self._p.sessions.open(user, context, ("pwd",), generation,
+                                               mfa_setup_required=policy.require_mfa)
+        self._record(policy, of_request(session.session_id, tenant, username, session.created_at,
+                                        "sign_in", context, method="password"))
         return LoginResult("mfa_setup_required" if policy.require_mfa else "authenticated",
                            session_token=token)
 
-    def _check_password(self, tenant: str, policy: TenantPolicy, username: str,
-                        password: str) -> User:
+    def _check_password(self, tenant: str, policy: TenantPolicy, username: str,  # noqa: PLR0913
+                        password: str, context: RequestContext) -> User:
         threshold = policy.password_lockout_threshold
         counted = self._p.passwords.reserve(tenant, username, self._reservation(threshold))
         if not counted.allowed:
@@ -267,6 +272,10 @@ class SignIn:
         elif self._p.hasher.verify(user.password_hash, password):
             self._p.passwords.clear(tenant, username)
             return user
+        else:  # an existing user's failure is audited; made-up usernames are not
+            self._record(policy, of_request(self._p.new_id(), tenant, username,
+                                            self._p.clock.now(), "sign_in_failed", context,
+                                            method="password"))
         wait = password_lockout_seconds(counted.failures, threshold)
         if wait:
             self._p.passwords.lock_until(tenant, username, self._p.clock.now() + wait)
@@ -283,17 +292,19 @@ class SignIn:
         try:
             proof = self._p.factors.check(state, attempt, context, now)
         except InvalidCode as wrong:
-            raise self._failure(policy, state, now, context) from wrong
+            raise self._failure(policy, state, now, context, attempt.method) from wrong
         session, token = self._p.sessions.new(state.user, context, proof.methods,
                                               state.credential_generation)
+        audit = of_request(session.session_id, tenant, flow.username, now, "sign_in", context,
+                           method=attempt.method).kept_for(policy)
         success = SignInSuccess(session=session, flow_id=flow.flow_id,
                                 expired_flows=state.expired_flows,
                                 credential_generation=state.credential_generation,
-                                spend=proof.spend, totp_step=proof.totp_step)
+                                spend=proof.spend, totp_step=proof.totp_step, audit=audit)
         if not self._p.store.succeed(success):
             # The code was spent or the step used by a concurrent request, or the
             # second factor changed since it was read: this attempt lost.
-            raise self._failure(policy, state, now, context)
+            raise self._failure(policy, state, now, context, attempt.method)
         return Authenticated(token, proof.backup_codes_remaining)
 
     def _begin(self, tenant: str, policy: TenantPolicy, flow: LoginFlow) -> SecondFactorState:
@@ -312,19 +323,28 @@ class SignIn:
         return Reservation(attempt_id=self._p.new_id(), now=now, lock_from=lock_from,
                            hold_until=now + BACKOFF_BASE_SECONDS)
 
-    def _failure(self, policy: TenantPolicy, state: SecondFactorState, now: float,
-                 context: RequestContext) -> InvalidCode | Locked:
-        """What a wrong code answers; the failure that reaches the threshold locks, says
-        so at once rather than one try later, and tells the tenant's event bus."""
+    def _failure(self, policy: TenantPolicy, state: SecondFactorState,  # noqa: PLR0913
+                 now: float, context: RequestContext, method: str) -> InvalidCode | Locked:
+        """What a wrong code answers (audited); the failure that reaches the threshold
+        locks, says so at once rather than one try later, and tells the tenant's event
+        bus and audit trail."""
         user = state.user
         assert user is not None
+        self._record(policy, of_request(self._p.new_id(), user.tenant, user.username, now,
+                                        "sign_in_failed", context, method=method))
         wait = lockout_seconds(state.counted.failures, policy.lockout_threshold)
         if wait == 0:
             return InvalidCode()
         if wait is not None:
             self._p.users.lock_until(user.tenant, user.username, now + wait)
-        self._p.events.publish([lock_fact(user.tenant, user.username, now, context)])
+        fact = lock_fact(user.tenant, user.username, now, context)
+        self._p.events.publish([fact])
+        self._record(policy, of_request(fact.id, user.tenant, user.username, now,
+                                        "second_factor_locked", context))
         return Locked(wait, started=True)
+
+    def _record(self, policy: TenantPolicy, event: AuditEvent) -> None:
+        self._p.audit.record(event.kept_for(policy))
 
 
 def _retry_after(counted: Counted, now: float) -> int | None:

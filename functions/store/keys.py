@@ -56,3 +56,9 @@ def notification_mark_pk(tenant: str, fact_id: str, recipient: str) -> str:
 
 def token_hash_of_session_pk(pk: str) -> str:
     return pk.rsplit("#", 1)[1]
+
+
+def audit_sk(at: float, event_id: str) -> str:
+    """Time first, so a partition reads newest first; the id keeps equal times apart.
+    Milliseconds, zero-padded: the order of the strings is the order of the times."""
+    return f"{round(at * 1000):015d}#{event_id}"

@@ -15,7 +15,7 @@ from pynamodb.attributes import (
     UnicodeAttribute,
     UnicodeSetAttribute,
 )
-from pynamodb.indexes import GlobalSecondaryIndex, IncludeProjection
+from pynamodb.indexes import AllProjection, GlobalSecondaryIndex, IncludeProjection
 from pynamodb.models import Model
 
 from ..settings import Settings
@@ -258,10 +258,40 @@ class NotificationMarkModel(TransientModel):
     Its key and its expiry are all it has."""
 
 
+class AuditByUser(GlobalSecondaryIndex["AuditModel"]):
+    class Meta:
+        index_name = "by_user"
+        projection = AllProjection()
+
+    user_pk = UnicodeAttribute(hash_key=True)
+    sk = UnicodeAttribute(range_key=True)
+
+
+class AuditModel(Model):
+    """One audit event: the tenant's partition, time-ordered (`sk` leads with the time)."""
+
+    class Meta:
+        table_name = "audit"
+
+    pk = UnicodeAttribute(hash_key=True)
+    sk = UnicodeAttribute(range_key=True)
+    user_pk = UnicodeAttribute()
+    event_id = UnicodeAttribute()
+    username = UnicodeAttribute()
+    at = NumberAttribute()
+    type = UnicodeAttribute()
+    actor = UnicodeAttribute()
+    ip = UnicodeAttribute(null=True)
+    user_agent = UnicodeAttribute(null=True)
+    method = UnicodeAttribute(null=True)
+    expires_at = TTLAttribute(null=True)
+    by_user = AuditByUser()
+
+
 ALL_MODELS: tuple[type[Model], ...] = (
     TenantModel, UserModel, CodeSetModel, SessionModel, TransientModel, PasswordAttemptsModel,
     PendingAuthorizationModel, CodeGrantModel, AccessTokenModel, SessionIndexModel, ClientModel,
-    NotificationMarkModel,
+    NotificationMarkModel, AuditModel,
 )
 
 # Template logical id -> the model that defines the table's keys, the link between
@@ -273,6 +303,7 @@ MODELS_BY_RESOURCE: dict[str, type[Model]] = {
     "SessionsTable": SessionModel,
     "TransientTable": TransientModel,
     "ClientsTable": ClientModel,
+    "AuditTable": AuditModel,
 }
 
 
@@ -284,6 +315,7 @@ def table_names(settings: Settings) -> dict[str, str]:
         "SessionsTable": settings.sessions_table,
         "TransientTable": settings.transient_table,
         "ClientsTable": settings.clients_table,
+        "AuditTable": settings.audit_table,
     }
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..core.audit import ACTOR_USER, is_actor
 from ..core.grants import EndedSession
 from ..core.languages import supported
 from ..core.purge import PurgeOrder
@@ -96,7 +97,13 @@ def _image(image: dict[str, Any], at: Any) -> CodeSetImage:
                     for entry in (image.get("usage") or {}).get("L") or []),
         language=supported(_value(image, "language")),
         changed_ip=_value(image, "changed_ip"),
-        changed_user_agent=_value(image, "changed_user_agent"))
+        changed_user_agent=_value(image, "changed_user_agent"),
+        actor=_actor(_value(image, "changed_by")))
+
+
+def _actor(changed_by: Any) -> str:
+    # A user's own change names their session (its token's hash): never carried on.
+    return changed_by if isinstance(changed_by, str) and is_actor(changed_by) else ACTOR_USER
 
 
 def _usage(entry: dict[str, Any]) -> UsageEntry:

@@ -23,14 +23,18 @@ EXEMPT = {(r.method, f"/t/{{tenant}}/api{r.path}") for r in DECLARED if not r.ch
           and r.method != "GET"}
 STATE_CHANGING = sorted((m, p) for m, p in ROUTES if m != "GET" and (m, p) not in EXEMPT)
 # The page's reads; the OpenID Provider's take parameters of their own (test_api_oidc.py).
+# (and the admin API's take a bearer token: test_admin_api.py)
 READS = sorted((m, p) for m, p in ROUTES if m == "GET" and f"/api{OIDC}/" not in p
-               and "/.well-known/" not in p)
+               and "/.well-known/" not in p and "/api/admin/" not in p)
 
 
 def test_the_routes_were_found() -> None:
-    assert len(STATE_CHANGING) == 13 and len(READS) == 5
+    assert len(STATE_CHANGING) == 13 and len(READS) == 6
+    admin = {(r.method, f"/t/{{tenant}}/api{r.path}") for r in DECLARED if r.bearer_scope}
+    assert len(admin) == 7
     assert {("POST", "/t/{tenant}/api/oidc/token"),
-                      ("POST", "/t/{tenant}/api/oidc/userinfo")} == EXEMPT
+                      ("POST", "/t/{tenant}/api/oidc/userinfo")} | {
+        (m, p) for m, p in admin if m != "GET"} == EXEMPT
 
 
 @pytest.mark.parametrize(("method", "path"), sorted(EXEMPT))

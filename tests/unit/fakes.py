@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
+from functions.core.audit import AuditEvent
 from functions.core.errors import (
     AlreadyEnabled,
     Conflict,
@@ -540,3 +541,22 @@ class FakeNotificationMarks:
 
     def mark_sent(self, tenant: str, fact_id: str, recipient: str, expires_at: float) -> None:
         self.marks.setdefault((tenant, fact_id, recipient), expires_at)
+
+
+class FakeAuditTrail:
+    """The audit trail in memory: one event per id, as the conditional put keeps it."""
+
+    def __init__(self) -> None:
+        self.events: dict[str, AuditEvent] = {}
+
+    def record(self, event: AuditEvent) -> None:
+        self.events.setdefault(event.id, event)
+
+    def recent(self, tenant: str, username: str | None, limit: int,
+               before: str | None = None) -> tuple[list[AuditEvent], str | None]:
+        found = sorted((e for e in self.events.values() if e.tenant == tenant
+                        and username in (None, e.username)), key=lambda e: -e.at)
+        return found[:limit], None
+
+    def types(self) -> list[str]:
+        return [e.type for e in sorted(self.events.values(), key=lambda e: e.at)]

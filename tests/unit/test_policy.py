@@ -28,7 +28,8 @@ def test_the_default_policy_is_the_designs() -> None:
                                 # every notification on; few left at 3; the stack's sender
                                 "notify_code_used": True, "notify_codes_low": True,
                                 "notify_codes_changed": True, "notify_mfa_reset": True,
-                                "low_codes_threshold": 3, "email_sender": ""}
+                                "low_codes_threshold": 3, "email_sender": "",
+                                "audit_retention_days": 400}
 
 
 @pytest.mark.parametrize("changes", [

@@ -103,11 +103,26 @@ def test_different_changes_have_different_ids() -> None:
     assert len(set(ids)) == len(ids)
 
 
-@pytest.mark.parametrize("change", ["authenticator_added", "authenticator_removed"])
-def test_authenticator_changes_are_read_and_state_no_fact(change: str) -> None:
+@pytest.mark.parametrize(("change", "fact"), [("authenticator_added", "AuthenticatorAdded"),
+                                              ("authenticator_removed", "AuthenticatorRemoved")])
+def test_authenticator_changes_are_facts_of_their_own(change: str, fact: str) -> None:
     source = record("code_set_authenticator_added")
     source["dynamodb"]["NewImage"]["change"] = {"S": change}
+    (found,) = facts_of(code_set_change(source), 3)
+    # (the recorded change was made by the operator)
+    assert (found.type, found.remaining, found.actor) == (fact, None, "operator")
+
+
+@pytest.mark.parametrize("change", ["sessions_ended", "user_deleted"])
+def test_an_administrators_session_ending_change_states_no_fact(change: str) -> None:
+    source = record("code_set_mfa_reset")
+    source["dynamodb"]["NewImage"]["change"] = {"S": change}
     assert facts_of(code_set_change(source), 3) == ()
+
+
+def test_a_reset_names_its_actor() -> None:
+    (found,) = facts_of(code_set_change(record("code_set_mfa_reset")), 3)
+    assert (found.type, found.actor) == ("MfaReset", "operator")
 
 
 def test_an_item_deleted_outright_states_no_fact() -> None:
@@ -168,7 +183,10 @@ def test_no_fact_carries_a_code_hash_tag_or_session() -> None:
             found = source.get(side) or {}
             for tag, hashed in ((found.get("codes") or {}).get("M") or {}).items():
                 secrets |= {tag, hashed["S"]}
-            secrets.add(found.get("changed_by", {}).get("S", "changed_by"))
+            # A user's own change names their session; an actor ("operator") is no secret.
+            changed_by = found.get("changed_by", {}).get("S", "changed_by")
+            if changed_by != "operator" and not changed_by.startswith("admin:"):
+                secrets.add(changed_by)
         everything += [asdict(f) for f in facts(name)]
     text = json.dumps(everything)
     assert secrets and not [s for s in secrets if s in text]

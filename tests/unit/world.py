@@ -9,6 +9,7 @@ from dataclasses import dataclass
 import pyotp
 from fakes import (
     CountingHasher,
+    FakeAuditTrail,
     FakeAuthenticatorRepository,
     FakeClock,
     FakeCodeSetRepository,
@@ -70,6 +71,7 @@ class World:
     authenticator_store: FakeAuthenticatorRepository
     authenticators: Authenticators
     events: FakeEventPublisher
+    audit: FakeAuditTrail
 
     def policy(self, tenant: str = TENANT) -> TenantPolicy:
         return self.directory.policy(tenant)
@@ -122,12 +124,13 @@ def build_world(argon2: crypto.Argon2Hasher,
     tokens = Tokens(crypto.new_token, crypto.token_hash, crypto.new_id)
     sessions_service = Sessions(sessions, users, hasher, tokens, clock, LIMITS)
     published = FakeEventPublisher()
+    audit = FakeAuditTrail()
     signin = SignIn(SignInParts(
         users=users, passwords=passwords, store=FakeSignInStore(db),
         flows=LoginFlows(crypto.TokenSigner(keys), crypto.new_id, clock, LIMITS),
         factors=SecondFactors(code_sets, backup_codes, crypto.Totp(), crypto.new_id),
         hasher=hasher, sessions=sessions_service, clock=clock, new_id=crypto.new_id,
-        events=wrap_events(published) if wrap_events else published))
+        events=wrap_events(published) if wrap_events else published, audit=audit))
     tenants.create(Tenant(TENANT, "Acme", clock.now()), TenantPolicy())
     directory = TenantDirectory(tenants, clock, 30.0)
     authenticator_store = FakeAuthenticatorRepository(db)
@@ -140,4 +143,4 @@ def build_world(argon2: crypto.Argon2Hasher,
                  backup_codes=backup_codes, signin=signin, sessions_service=sessions_service,
                  directory=directory, totp_secret=pyotp.random_base32(),
                  authenticator_store=authenticator_store, authenticators=authenticators,
-                 events=published)
+                 events=published, audit=audit)

@@ -13,4 +13,11 @@ def me(call: Call) -> Response:
     return json_response(presenters.profile(call.services.account.profile(call.session)))
 
 
-ROUTES = [Route("GET", "/me", me, during_mfa_setup=True)]
+def activity(call: Call) -> Response:
+    answer = presenters.audit_events(call.services.account.activity(call.session), None)
+    return json_response({"events": answer["events"]})
+
+
+ROUTES = [Route("GET", "/me", me, during_mfa_setup=True),
+          # What happened to the account (the set-up included) is the user's to see.
+          Route("GET", "/me/activity", activity, during_mfa_setup=True)]

@@ -25,6 +25,7 @@ from ..attempts import Counter, Guard, counted, reserve
 from ..conditional import Reasons, applied, returned, text, transact
 from ..models import CodeSetModel, SessionModel, UsageMap, UserModel
 from ..times import utc
+from .audit import NEW_EVENT, audit_item
 from .code_sets import ENABLED, DynamoCodeSetRepository, code_path, generation_is
 from .users import user_item, user_of
 
@@ -92,6 +93,8 @@ class DynamoSignInStore:
             self._close_flow(transaction, success)
             transaction.save(session_item(session), condition=SessionModel.pk.does_not_exist(),
                              return_values="ALL_OLD")
+            if success.audit is not None:
+                transaction.save(audit_item(success.audit), condition=NEW_EVENT)
 
         def landed(reasons: Reasons) -> bool:
             # The session's key is new to this request: found stored, the whole
