@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
 
-.PHONY: run test check lint typecheck package bench deps deps-local frontend browser clean
+.PHONY: run test check lint typecheck package bench deps deps-local lock frontend browser shellcheck clean
 
 UV_VERSION := 0.13.9
 
@@ -26,6 +26,13 @@ $(VENV)/.installed: $(VENV)/.uv requirements-dev.lock pyproject.toml
 	$(VENV)/bin/uv pip install --quiet --python $(VENV)/bin/python -r requirements-dev.lock
 	$(VENV)/bin/uv pip install --quiet --python $(VENV)/bin/python --no-deps -e .
 	touch $@ $(VENV)/.installed-local
+
+# Re-locks after a change to pyproject.toml. The dev lock is resolved first and the others
+# are constrained by it, so the local stack and the Lambda run the versions tests ran.
+lock: $(VENV)/.uv
+	$(VENV)/bin/uv pip compile -q pyproject.toml --extra dev --python-version 3.11 -o requirements-dev.lock
+	$(VENV)/bin/uv pip compile -q pyproject.toml --extra local --python-version 3.11 -c requirements-dev.lock -o requirements-local.lock
+	$(VENV)/bin/uv pip compile -q pyproject.toml --python-version 3.11 -c requirements-dev.lock -o requirements.lock
 
 deps-local: $(VENV)/.installed-local
 deps: $(VENV)/.installed
@@ -48,6 +55,10 @@ frontend: frontend/dist/.built
 browser:
 	@command -v chromium >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 
+# Debian's ShellCheck for the deployment scripts.
+shellcheck:
+	@command -v shellcheck >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq shellcheck >/dev/null; }
+
 run: deps-local frontend
 	PORT=$(PORT) $(PY) -m functions.local
 
@@ -55,8 +66,9 @@ test: deps frontend browser
 	cd frontend && npm test
 	$(PY) -m pytest -q
 
-lint: deps
+lint: deps shellcheck
 	$(VENV)/bin/ruff check functions tests app.py
+	shellcheck infra/*.sh .ci/run
 	$(VENV)/bin/mypy
 
 check: lint test

@@ -88,7 +88,7 @@ def build_repositories(settings: Settings) -> Repositories:
     # model already has; one per container.
     connection = UserModel._get_connection().connection
     code_sets = DynamoCodeSetRepository(connection)
-    return Repositories(DynamoTenantRepository(), DynamoUserRepository(),
+    return Repositories(DynamoTenantRepository(), DynamoUserRepository(connection),
                         DynamoPasswordAttemptRepository(), code_sets,
                         DynamoSessionRepository(connection),
                         DynamoSignInStore(connection, code_sets, _PARALLEL),

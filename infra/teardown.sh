@@ -6,8 +6,9 @@
 # 1. empties the SPA bucket (CloudFormation cannot delete a bucket with objects in it);
 # 2. deletes the stack and waits for it;
 # 3. deletes the viewer WAF stack in us-east-1 (STACK-viewer-waf), if there is one;
-# 4. names what the stack keeps on purpose (the tenants, users and code-sets tables:
-#    DeletionPolicy Retain) and the lookup-key parameter, which is not the stack's;
+# 4. names what the stack keeps on purpose (the tables with DeletionPolicy Retain: tenants,
+#    users, code sets, clients, audit) and the lookup-key parameter, which is not the
+#    stack's;
 #    with --delete-retained, deletes those too, after a typed confirmation: every
 #    user, password hash and code set of the stage is then gone for good.
 #
@@ -37,6 +38,11 @@ if ! aws cloudformation describe-stacks --stack-name "$STACK" >/dev/null 2>&1; t
 fi
 BUCKET="$(output SpaBucketName)"
 KEY_PARAMETER="$(parameter LookupKeyParameterName)"
+# Every table of the stack; those still there after the deletion are the retained ones,
+# so the list follows the template's DeletionPolicy without being written twice.
+read -r -a TABLES <<<"$(aws cloudformation describe-stack-resources --stack-name "$STACK" \
+  --query "StackResources[?ResourceType=='AWS::DynamoDB::Table'].PhysicalResourceId" \
+  --output text)"
 
 echo "Emptying s3://$BUCKET ..."
 aws s3 rm "s3://$BUCKET" --recursive --only-show-errors
@@ -53,7 +59,12 @@ if aws cloudformation describe-stacks --region us-east-1 \
     --stack-name "$STACK-viewer-waf"
 fi
 
-RETAINED=("$STACK-tenants" "$STACK-users" "$STACK-code-sets")
+RETAINED=()
+for table in "${TABLES[@]}"; do
+  if aws dynamodb describe-table --table-name "$table" >/dev/null 2>&1; then
+    RETAINED+=("$table")
+  fi
+done
 echo
 echo "Kept on purpose (so that deleting a stack never deletes its users by accident):"
 for table in "${RETAINED[@]}"; do echo "  DynamoDB table $table"; done

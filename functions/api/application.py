@@ -46,14 +46,17 @@ def _register_stream_functions(app: Chalice, services: LazyServices,
     )
     for name, stream_arn, batch_size, record_handler in functions:
         app.on_dynamodb_record(stream_arn=stream_arn, batch_size=batch_size,
-                               name=name)(_batch_of(record_handler))
+                               name=name)(_batch_of(record_handler, name))
 
 
-def _batch_of(record_handler: Callable[[dict[str, Any]], Any]
+def _batch_of(record_handler: Callable[[dict[str, Any]], Any], name: str
               ) -> Callable[[DynamoDBEvent], dict[str, Any]]:
     def handle(event: DynamoDBEvent) -> dict[str, Any]:
         return process_batch(event.to_dict(), event.context, record_handler)
 
+    # Chalice names the Lambda's handler string after the function: app.<name>, which
+    # app.py exports.
+    handle.__name__ = handle.__qualname__ = name
     return handle
 
 

@@ -86,8 +86,9 @@ class Administration:
         user = User(tenant=tenant, username=username, password_hash=self._p.hasher.hash(password),
                     created_at=self._p.clock.now(), totp_secret=new.totp_secret, email=email,
                     subject=self._p.new_id())
-        self._p.users.create(user)
-        self._audit(policy, tenant, username, "user_created", actor)
+        created = of_request(self._p.new_id(), tenant, username, user.created_at,
+                             "user_created", None, actor=actor)
+        self._p.users.create(user, created.kept_for(policy))
         return user, made
 
     def delete_user(self, tenant: str, policy: TenantPolicy, username: object,
@@ -137,11 +138,13 @@ class Administration:
         username = validate_username(username)
         now = self._p.clock.now()
         change = Change(kind, actor, now, credential_generation=self._p.new_id())
-        if not self._p.changes.apply(UserChange(tenant, username, change, **removes)):
-            raise NotFound(f"User {username} does not exist.")
+        audit = None
         if audited and kind in _AUDITED_HERE:
-            self._audit(policy, tenant, username, _AUDITED_HERE[kind], actor,
-                        event_id=change.credential_generation)
+            audit = of_request(change.credential_generation, tenant, username, now,
+                               _AUDITED_HERE[kind], None, actor=actor).kept_for(policy)
+        if not self._p.changes.apply(UserChange(tenant, username, change, audit=audit,
+                                                **removes)):
+            raise NotFound(f"User {username} does not exist.")
 
     def _existing(self, tenant: str, username: object) -> str:
         username = validate_username(username)
@@ -149,9 +152,9 @@ class Administration:
             raise NotFound(f"User {username} does not exist.")
         return username
 
-    def _audit(self, policy: TenantPolicy, tenant: str, username: str,  # noqa: PLR0913
-               kind: AuditType, actor: str, event_id: str | None = None) -> None:
-        event = of_request(event_id or self._p.new_id(), tenant, username, self._p.clock.now(),
+    def _audit(self, policy: TenantPolicy, tenant: str, username: str,
+               kind: AuditType, actor: str) -> None:
+        event = of_request(self._p.new_id(), tenant, username, self._p.clock.now(),
                            kind, None, actor=actor)
         self._p.audit.record(event.kept_for(policy))
 

@@ -41,7 +41,9 @@ class TenantRepository(Protocol):
 
 class UserRepository(Protocol):
     def get(self, tenant: str, username: str) -> User | None: ...
-    def create(self, user: User) -> None: ...
+    def create(self, user: User, audit: AuditEvent | None = None) -> None:
+        """The user and (if given) the event recording it, both or neither; Conflict when
+        the username is taken."""
     def list_users(self, tenant: str) -> list[UserSummary]: ...
     def set_password_hash(self, tenant: str, username: str, password_hash: str) -> None: ...
     def set_email(self, tenant: str, username: str, email: str | None) -> None:
@@ -272,6 +274,8 @@ class UserChange:
     remove_authenticator: bool = False
     remove_codes: bool = False
     delete_user: bool = False
+    # The event that records the change, written with it (both or neither).
+    audit: AuditEvent | None = None
 
 
 class UserDirectory(Protocol):

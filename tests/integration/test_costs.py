@@ -69,10 +69,11 @@ def test_dynamodb_calls_of_a_backup_code_login_step(api: Api, ddb: DynamoCalls) 
     assert api.mfa(flow, "backup_code", codes[0]).status_code == 200
     # THEN three requests in all, in two round trips: the attempt counted on the
     # user's item and the code set read, sent together; then one transaction that
-    # spends the code, closes the flow and the count, and opens the session
+    # spends the code, closes the flow and the count, opens the session and writes the
+    # audit event (in the transaction: no round trip of its own)
     first, second = ddb.requests()[:2], ddb.requests()[2:]
     assert sorted(first) == ["CodeSets GetItem", "Users UpdateItem"]
-    assert second == ["CodeSets+Sessions+Users TransactWriteItems"]
+    assert second == ["Audit+CodeSets+Sessions+Users TransactWriteItems"]
 
 
 def test_dynamodb_calls_of_a_totp_login_step(api: Api, ddb: DynamoCalls) -> None:
@@ -82,7 +83,7 @@ def test_dynamodb_calls_of_a_totp_login_step(api: Api, ddb: DynamoCalls) -> None
     assert api.mfa(flow, "totp", code).status_code == 200
     # The same shape: the transaction checks the second factor did not change.
     assert sorted(ddb.requests()[:2]) == ["CodeSets GetItem", "Users UpdateItem"]
-    assert ddb.requests()[2:] == ["CodeSets+Sessions+Users TransactWriteItems"]
+    assert ddb.requests()[2:] == ["Audit+CodeSets+Sessions+Users TransactWriteItems"]
 
 
 def test_dynamodb_calls_of_a_wrong_backup_code(api: Api, ddb: DynamoCalls) -> None:
@@ -90,7 +91,8 @@ def test_dynamodb_calls_of_a_wrong_backup_code(api: Api, ddb: DynamoCalls) -> No
     flow = api.flow()
     ddb.reset()
     assert api.mfa(flow, "backup_code", api.WRONG_CODE).status_code == 401
-    assert sorted(ddb.requests()) == ["CodeSets GetItem", "Users UpdateItem"]
+    # the failed attempt is audited: the administrator's trail shows guessing
+    assert sorted(ddb.requests()) == ["Audit PutItem", "CodeSets GetItem", "Users UpdateItem"]
 
 
 def test_dynamodb_calls_of_the_status(api: Api, ddb: DynamoCalls) -> None:
@@ -204,4 +206,4 @@ def test_dynamodb_calls_of_a_sign_in_that_must_set_up_a_factor(
     assert bob.body_of(bob.login())["status"] == "mfa_setup_required"
     # the password step as ever, then the restricted session stored
     assert ddb.requests() == ["Transient UpdateItem", "Users GetItem", "Transient DeleteItem",
-                              "CodeSets GetItem", "Sessions PutItem"]
+                              "CodeSets GetItem", "Sessions PutItem", "Audit PutItem"]

@@ -531,6 +531,74 @@ def _check_remove_totp(case: Case, reply: Any, kind: str | None) -> None:
     assert case.request("GET", "/me", cookie=case.notes["cookie"]).status_code == 200
 
 
+def _prepare_admin(case: Case) -> None:
+    """Alice signed in with codes, and the tenant's administrators' token."""
+    _prepare_with_codes(case)
+    operator = build_operator(case.settings)
+    client, secret = operator.create_client(case.tenant, "Help desk", (), admin=True)
+    pair = base64.b64encode(f"{client.client_id}:{secret}".encode()).decode()
+    reply = case.client.http.request(
+        "POST", f"/t/{case.tenant}/api/oidc/token",
+        headers={"Content-Type": "application/x-www-form-urlencoded",
+                 "Authorization": f"Basic {pair}"},
+        body=urlencode({"grant_type": "client_credentials", "scope": "admin"}).encode())
+    assert reply.status_code == 200, reply.body
+    case.notes["admin"] = json.loads(reply.body)["access_token"]
+
+
+def _admin_call(case: Case, method: str, path: str, body: Any = None) -> Any:
+    return case.client.http.request(
+        method, f"/t/{case.tenant}/api/admin{path}",
+        headers={"Authorization": f"Bearer {case.notes['admin']}",
+                 "Content-Type": "application/json"},
+        body=b"" if body is None else json.dumps(body).encode())
+
+
+def _audited(case: Case, kind: str, username: str) -> int:
+    events, _next = case.repos.audit.recent(case.tenant, username, 100)
+    return sum(1 for event in events if event.type == kind)
+
+
+def _check_admin_create(case: Case, reply: Any, kind: str | None) -> None:
+    bob = case.repos.users.get(case.tenant, "bob")
+    recorded = _audited(case, "user_created", "bob")
+    if _failed(reply, kind):
+        # The user and the event that records them: both or neither, never one.
+        assert (bob is None and recorded == 0) or (
+            kind == "ambiguous_always" and bob is not None and recorded == 1), (bob, recorded)
+        return
+    assert reply.status_code == 201, (kind, reply.body)
+    assert bob is not None and recorded == 1
+    assert case.argon2.verify(bob.password_hash, PASSWORD + "!")
+
+
+def _check_admin_reset(case: Case, reply: Any, kind: str | None) -> None:
+    user, stored = case.user(), case.code_set()
+    old_session = case.request("GET", "/me", cookie=case.notes["cookie"]).status_code
+    if _failed(reply, kind) and user.totp_secret is not None:
+        # Nothing half-made: the authenticator, the codes and the session all kept.
+        assert stored.enabled and old_session == 200
+        return
+    if kind is None or kind.endswith("_once"):
+        assert reply.status_code == 204, (kind, reply.body)
+    # All of it: no authenticator, no codes, no session.
+    assert user.totp_secret is None and not stored.enabled and not stored.hashes
+    assert old_session == 401
+
+
+def _check_admin_delete(case: Case, reply: Any, kind: str | None) -> None:
+    gone = case.user() is None
+    recorded = _audited(case, "user_deleted", "alice")
+    if _failed(reply, kind) and not gone:
+        assert recorded == 0
+        assert case.request("GET", "/me", cookie=case.notes["cookie"]).status_code == 200
+        return
+    if kind is None or kind.endswith("_once"):
+        assert reply.status_code == 204, (kind, reply.body)
+    assert gone and recorded == 1
+    assert case.request("GET", "/me", cookie=case.notes["cookie"]).status_code == 401
+
+
 SCENARIOS = [
     Scenario("add codes", _prepare_signed_in,
              lambda c: c.request("POST", "/me/backup-codes", cookie=c.notes["cookie"]),
@@ -564,6 +632,14 @@ SCENARIOS = [
     Scenario("remove the authenticator", _prepare_signed_in,
              lambda c: c.request("DELETE", "/me/totp", cookie=c.notes["cookie"]),
              _check_remove_totp),
+    Scenario("admin: create a user", _prepare_admin,
+             lambda c: _admin_call(c, "POST", "/users", {"username": "bob",
+                                                         "password": PASSWORD + "!"}),
+             _check_admin_create),
+    Scenario("admin: reset the second factor", _prepare_admin,
+             lambda c: _admin_call(c, "POST", "/users/alice/reset-mfa"), _check_admin_reset),
+    Scenario("admin: delete a user", _prepare_admin,
+             lambda c: _admin_call(c, "DELETE", "/users/alice"), _check_admin_delete),
 ]
 
 

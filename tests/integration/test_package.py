@@ -19,6 +19,7 @@ import shutil
 import site
 import subprocess
 import sys
+import tomllib
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -173,6 +174,31 @@ def test_lambda_requirements_are_the_locked_closure_of_the_runtime_deps() -> Non
     assert not {"chalice", "boto3"} & set(required)
 
 
+def test_make_run_installs_no_test_or_lint_tool() -> None:
+    """`make run` installs requirements-local.lock only; the tools come with make test/lint."""
+    extras = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"][
+        "optional-dependencies"]
+    # moto's server extra needs cfn-lint and a schema validator of its own: those are the
+    # local stack's, not test tools.
+    of_moto = {"cfn-lint", "jsonschema", "openapi-spec-validator"}
+    tools = {canonicalize_name(Requirement(spec).name) for group in ("test", "lint")
+             for spec in extras[group]} - {"backup-codes"} - of_moto
+    local, dev = _pins(ROOT / "requirements-local.lock"), _pins(ROOT / "requirements-dev.lock")
+    # GIVEN the tools of the test and lint groups (pytest, playwright, mypy, ...)
+    assert {"pytest", "playwright", "mypy", "ruff", "hypothesis", "authlib"} <= tools
+    # THEN none of them is in the local stack's lock, nor what only they need
+    assert not tools & set(local)
+    assert not {"greenlet", "pyee", "mypy-extensions"} & set(local)
+    # and the local stack runs the very versions the tests ran
+    assert {name: dev[name] for name in local} == local
+    # and `make run` asks for that lock alone
+    makefile = (ROOT / "Makefile").read_text()
+    run = next(line for line in makefile.splitlines() if line.startswith("run:"))
+    assert run.split(":", 1)[1].split() == ["deps-local", "frontend"]
+    local_rule = makefile.split("$(VENV)/.installed-local:", 1)[1].split("\n\n", 1)[0]
+    assert "requirements-local.lock" in local_rule and "requirements-dev.lock" not in local_rule
+
+
 # -- CloudFormation validity -------------------------------------------------------------
 
 def _typo_in_a_function(template: dict[str, Any]) -> None:
@@ -280,7 +306,7 @@ def test_zip_alone_imports_the_app_without_boto3(unpacked: Path) -> None:
     probe = json.loads(result.stdout)
 
     assert probe["boto3"] == []
-    assert probe["handlers"] == ["Chalice", "EventSourceHandler", "EventSourceHandler"]
+    assert probe["handlers"] == ["Chalice"] + ["EventSourceHandler"] * 3
     assert probe["clients"] == list(lambda_zip.SERVICES)
     for name in ("app", "functions", "chalice"):
         assert Path(probe["files"][name]).is_relative_to(unpacked), (name, probe["files"])
@@ -1079,7 +1105,8 @@ def test_every_functions_handler_is_what_app_py_exports(stack: Any, package: Pac
     exported = lambda_entry_point()
     handlers = {name: r["Properties"]["Handler"] for name, r in package.resources.items()
                 if r["Type"] == "AWS::Serverless::Function"}
-    assert set(handlers) == {"APIHandler", "PurgeSessions", "BackchannelLogout"}
+    assert set(handlers) == {"APIHandler", "PurgeSessions", "NotifySecurityEvents",
+                             "BackchannelLogout"}
     for handler in handlers.values():
         module, attribute = handler.split(".")
         assert module == "app" and callable(exported[attribute]), handler

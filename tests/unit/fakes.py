@@ -108,6 +108,7 @@ class FakeDatabase:
     code_sets: dict[tuple[str, str], CodeSet] = field(default_factory=dict)
     sessions: dict[tuple[str, str], Session] = field(default_factory=dict)
     reauth: dict[tuple[str, str], Attempts] = field(default_factory=dict)
+    audit: dict[str, AuditEvent] = field(default_factory=dict)
 
     def generation(self, tenant: str, username: str) -> str | None:
         found = self.code_sets.get((tenant, username))
@@ -165,11 +166,13 @@ class FakeUserRepository:
             return replace(found, failed_attempts=counter.failures,
                            locked_until=counter.locked_until)
 
-    def create(self, user: User) -> None:
+    def create(self, user: User, audit: AuditEvent | None = None) -> None:
         with self.db.lock:
             if (user.tenant, user.username) in self.db.users:
                 raise Conflict(f"User {user.username} already exists.")
             self.db.users[(user.tenant, user.username)] = replace(user)
+            if audit is not None:
+                self.db.audit.setdefault(audit.id, audit)
 
     def list_users(self, tenant: str) -> list[UserSummary]:
         return sorted((UserSummary(u.username, u.created_at, u.totp_enabled)
@@ -546,8 +549,8 @@ class FakeNotificationMarks:
 class FakeAuditTrail:
     """The audit trail in memory: one event per id, as the conditional put keeps it."""
 
-    def __init__(self) -> None:
-        self.events: dict[str, AuditEvent] = {}
+    def __init__(self, events: dict[str, AuditEvent] | None = None) -> None:
+        self.events: dict[str, AuditEvent] = {} if events is None else events
 
     def record(self, event: AuditEvent) -> None:
         self.events.setdefault(event.id, event)

@@ -124,7 +124,7 @@ def build_world(argon2: crypto.Argon2Hasher,
     tokens = Tokens(crypto.new_token, crypto.token_hash, crypto.new_id)
     sessions_service = Sessions(sessions, users, hasher, tokens, clock, LIMITS)
     published = FakeEventPublisher()
-    audit = FakeAuditTrail()
+    audit = FakeAuditTrail(db.audit)  # one trail: the users' writes add to it too
     signin = SignIn(SignInParts(
         users=users, passwords=passwords, store=FakeSignInStore(db),
         flows=LoginFlows(crypto.TokenSigner(keys), crypto.new_id, clock, LIMITS),

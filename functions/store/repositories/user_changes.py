@@ -15,6 +15,7 @@ from ...core.ports import UserChange
 from .. import keys
 from ..conditional import Reasons, returned, text, transact
 from ..models import CodeSetModel, UserModel
+from .audit import NEW_EVENT, audit_item
 from .code_sets import change_actions
 
 _USER_EXISTS = UserModel.pk.exists()
@@ -48,13 +49,28 @@ class DynamoUserChanges:
             else:
                 tx.save(_tombstone(tenant, username, change),
                         condition=CodeSetModel.pk.does_not_exist(), return_values="ALL_OLD")
+            if user_change.audit is not None:
+                tx.save(audit_item(user_change.audit), condition=NEW_EVENT)
 
         def landed(reasons: Reasons) -> bool:
-            return text(returned(reasons, code_set_pk),
-                        "credential_generation") == change.credential_generation
+            # A retried deletion fails on the user's item, which is gone and returns
+            # nothing: the code set, read again, says whether this change made it.
+            generation = text(returned(reasons, code_set_pk), "credential_generation")
+            if generation is None:
+                generation = _credential_generation(code_set_pk)
+            return generation == change.credential_generation
 
         return transact(self._connection, build, token=change.credential_generation[:36],
                         landed=landed)
+
+
+def _credential_generation(pk: str) -> str | None:
+    try:
+        item = CodeSetModel.get(pk, consistent_read=True,
+                                attributes_to_get=["credential_generation"])
+    except CodeSetModel.DoesNotExist:
+        return None
+    return item.credential_generation
 
 
 def _code_set_exists(pk: str) -> bool:

@@ -7,28 +7,49 @@ from __future__ import annotations
 
 from typing import Any
 
+from pynamodb.connection import Connection
+from pynamodb.transactions import TransactWrite
+
+from ...core.audit import AuditEvent
 from ...core.errors import Conflict, NotFound
 from ...core.model import PendingTotp, User, UserSummary
 from .. import keys
-from ..conditional import applied
+from ..conditional import Reasons, applied, returned, text, transact
 from ..models import UserModel
+from .audit import NEW_EVENT, audit_item
 
 # Conditions, named once.
 _EXISTS = UserModel.pk.exists()
 
 
 class DynamoUserRepository:
+    def __init__(self, connection: Connection) -> None:
+        self._connection = connection
+
     def get(self, tenant: str, username: str) -> User | None:
         item = user_item(keys.user_pk(tenant, username))
         return None if item is None else user_of(item)
 
-    def create(self, user: User) -> None:
-        item = UserModel(keys.user_pk(user.tenant, user.username), tenant=user.tenant,
+    def create(self, user: User, audit: AuditEvent | None = None) -> None:
+        """The user, and the audit event that records it, in one transaction: a retry
+        whose first try landed recognises the user's own new subject."""
+        pk = keys.user_pk(user.tenant, user.username)
+        item = UserModel(pk, tenant=user.tenant,
                          username=user.username, password_hash=user.password_hash,
                          totp_secret=user.totp_secret, totp_enabled=user.totp_enabled,
                          failed_attempts=0, flows={}, created_at=user.created_at,
                          subject=user.subject, email=user.email)
-        if not applied(lambda: item.save(condition=UserModel.pk.does_not_exist())):
+
+        def build(tx: TransactWrite) -> None:
+            tx.save(item, condition=UserModel.pk.does_not_exist(), return_values="ALL_OLD")
+            if audit is not None:
+                tx.save(audit_item(audit), condition=NEW_EVENT)
+
+        def landed(reasons: Reasons) -> bool:
+            return text(returned(reasons, pk), "subject") == user.subject
+
+        if not transact(self._connection, build, token=(user.subject or pk)[:36],
+                        landed=landed):
             raise Conflict(f"User {user.username} already exists.")
 
     def list_users(self, tenant: str) -> list[UserSummary]:
