@@ -40,6 +40,7 @@ from browser import (
     submit_totp,
     use_backup_code_instead,
 )
+from languages import check_view, say, texts
 from playwright.sync_api import Browser, BrowserContext, Page, Request, expect
 
 pytestmark = pytest.mark.e2e
@@ -63,6 +64,7 @@ class AppUsers:
     cancel: Account
     signout: Account
     hinted: Account
+    languages: Account
 
 
 @pytest.fixture(scope="module")
@@ -527,3 +529,40 @@ def test_the_applications_own_sign_out_needs_no_confirmation(app_context, stack,
     expect(page).to_have_url(f"{stack.demo_app}/?state=signed-out")
     expect(heading(page, "Demo application")).to_be_visible()
     assert not service_session_alive(context, stack)
+
+
+# --- languages ---------------------------------------------------------------------------
+
+def test_an_applications_sign_in_speaks_the_readers_language(app_context, stack,
+                                                            app_users) -> None:
+    user = app_users.languages
+    page = app_context(locale="es-ES").new_page()
+    page.goto(f"{stack.demo_app}/")
+    page.get_by_role("link", name="Sign in").click()  # the demo application speaks English
+    expect(page).to_have_url(_authorize_url(stack))
+    expect(heading(page, say(page, "es", "authorize.title", DEMO_CLIENT))).to_be_focused()
+    check_view(page, "es", "application-sign-in")
+
+    page.locator("input[name=username]").fill(user.username)
+    page.locator("input[name=password]").fill(user.password)
+    page.get_by_role("button", name=texts(page, "es")["signIn.submit"]).click()
+    expect(page.locator("input[name=totp]")).to_be_visible()
+    back_es = say(page, "es", "authorize.back", DEMO_CLIENT)
+    expect(page.get_by_role("button", name=back_es)).to_be_visible()
+    check_view(page, "es", "application-second-step")
+
+    # WHEN the reader picks German at the second step
+    picker = page.get_by_test_id("language-picker")
+    picker.focus()
+    picker.select_option("de")
+    # THEN the same step, in German, with focus left on the picker
+    back_de = say(page, "de", "authorize.back", DEMO_CLIENT)
+    expect(page.get_by_role("button", name=back_de)).to_be_visible()
+    expect(page.locator("input[name=totp]")).to_be_visible()
+    expect(picker).to_be_focused()
+    expect(page).to_have_title(re.compile("^" + re.escape(say(page, "de", "authorize.title",
+                                                               DEMO_CLIENT))))
+    check_view(page, "de", "application-second-step")
+    page.locator("input[name=totp]").fill(user.authenticator.code())
+    page.get_by_role("button", name=texts(page, "de")["signIn.verify"]).click()
+    expect_signed_in_at_application(page, stack, user)
