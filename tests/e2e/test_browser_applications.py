@@ -370,6 +370,18 @@ def test_a_signed_in_user_is_sent_straight_back_from_the_page(app_context, stack
     assert "otp" in claims["amr"], claims
 
 
+def test_prompt_none_without_a_session_goes_back_with_login_required(app_context,
+                                                                     stack) -> None:
+    page = app_context().new_page()
+    # WHEN an application asks for a sign-in without any question to the user
+    page.goto(f"{stack.demo_app}/login?prompt=none")
+    # THEN nobody being signed in, it hears login_required, and no form was offered
+    expect(page).to_have_url(re.compile(re.escape(f"{stack.demo_app}/callback?")
+                                        + r".*error=login_required"))
+    expect(page.get_by_text("(login_required)")).to_be_visible()
+    assert not [url for guard in app_context.guards() for url in guard.requests
+                if "/api/auth/" in url]
+
 # --- (e) a request the page cannot trust: shown, never followed -------------------------
 
 @pytest.mark.parametrize(("case", "sentence"), [
