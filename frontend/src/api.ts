@@ -118,6 +118,15 @@ export interface Session {
   current: boolean;
 }
 
+/** A tenant application's sign-in waiting for this page: whose, and whether it asks for a fresh one. */
+export interface PendingAuthorization {
+  clientName: string;
+  prompt: 'login' | 'none' | null;
+}
+
+/** What the page may send an application back with instead of a code. */
+export type AuthorizationCancel = 'access_denied' | 'login_required';
+
 /**
  * Seconds to wait from a Retry-After header: either delta-seconds or an
  * HTTP-date (RFC 9110 §10.2.3). Null when absent or unreadable.
@@ -236,6 +245,31 @@ export class ApiClient {
 
   async endSession(id: string): Promise<void> {
     await this.request('DELETE', `/me/sessions/${encodeURIComponent(id)}`);
+  }
+
+  // --- a tenant application's pending sign-in (OpenID Connect; DESIGN.md) ----------
+
+  /** Public: the request waiting for this page (404 request_not_found when expired or used). */
+  async pendingAuthorization(requestId: string): Promise<PendingAuthorization> {
+    const body = record(await this.request('GET', `/oidc/requests/${encodeURIComponent(requestId)}`));
+    return {
+      clientName: requiredString(body['client_name'], 'client_name'),
+      prompt: body['prompt'] === 'login' || body['prompt'] === 'none' ? body['prompt'] : null,
+    };
+  }
+
+  /** The signed-in user goes back to the application with a code: where to send the browser. */
+  async completeAuthorization(requestId: string): Promise<string> {
+    const body = record(await this.request('POST', `/oidc/requests/${encodeURIComponent(requestId)}/complete`));
+    return requiredString(body['redirect_to'], 'redirect_to');
+  }
+
+  /** The user goes back to the application with an error instead: where to send the browser. */
+  async cancelAuthorization(requestId: string, error: AuthorizationCancel): Promise<string> {
+    const body = record(
+      await this.request('POST', `/oidc/requests/${encodeURIComponent(requestId)}/cancel`, { error }),
+    );
+    return requiredString(body['redirect_to'], 'redirect_to');
   }
 
   /** One HTTP exchange; resolves to the parsed JSON body, or null for an empty one. */

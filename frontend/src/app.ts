@@ -2,6 +2,7 @@
 // account page, the header's user area, and a fresh context for each view.
 
 import type { ApiClient, Tenant } from './api.js';
+import { pageTask } from './authorize.js';
 import { h } from './dom.js';
 import { icon } from './icons.js';
 import { describeError, isUnauthenticated } from './messages.js';
@@ -10,6 +11,7 @@ import type { SessionHint } from './session-hint.js';
 import { strings } from './strings.js';
 import { say, withBusy } from './ui.js';
 import { renderAccount } from './views/account.js';
+import { renderPageTask } from './views/authorize.js';
 import type { GoOptions, Handoff, View, ViewContext } from './views/context.js';
 import { renderSignIn } from './views/signin.js';
 
@@ -125,7 +127,11 @@ export function startApp(tenant: Tenant, api: ApiClient, hint: SessionHint, shel
       },
     };
 
-    if (route !== 'notfound') {
+    // The sign-in page sent on an errand by the OpenID Provider (an application's sign-in or sign-out).
+    const task = route === 'signin' ? pageTask(window.location.search) : null;
+    if (task) {
+      renderPageTask(ctx, view, handoff, task);
+    } else if (route !== 'notfound') {
       VIEWS[route](ctx, view, handoff);
     } else {
       setUser(null);

@@ -13,22 +13,23 @@ export function isReauthRequired(error: unknown): boolean {
 }
 
 /** Runs `action`; when the server asks for a fresh password, asks for it and runs it again. */
-export async function withReauth<T>(api: ApiClient, action: () => Promise<T>): Promise<T> {
+export async function withReauth<T>(api: ApiClient, action: () => Promise<T>, body?: string): Promise<T> {
   for (let prompts = 0; ; prompts += 1) {
     try {
       return await action();
     } catch (error) {
       if (!isReauthRequired(error) || prompts >= 2) throw error;
-      await promptPassword(api);
+      await promptPassword(api, body);
     }
   }
 }
 
 /**
  * Resolves once the password was confirmed; rejects with Cancelled when the
- * user cancels, or with the ApiError when the session itself is gone.
+ * user cancels, or with the ApiError when the session itself is gone. `body`
+ * says why it is asked (by default: before a change to codes or sessions).
  */
-export async function promptPassword(api: ApiClient): Promise<void> {
+export async function promptPassword(api: ApiClient, body: string = strings().reauthDialog.body): Promise<void> {
   const t = strings().reauthDialog;
   const titleId = uid('reauth-title');
   const bodyId = uid('reauth-body');
@@ -51,7 +52,7 @@ export async function promptPassword(api: ApiClient): Promise<void> {
     'form',
     { novalidate: true },
     h('h2', { id: titleId, class: 'dialog-title' }, t.title),
-    h('p', { id: bodyId }, t.body),
+    h('p', { id: bodyId }, body),
     h('div', { class: 'field' }, h('label', { for: inputId }, t.password), input),
     error,
     h('div', { class: 'dialog-actions' }, cancel, submit),

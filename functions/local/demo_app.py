@@ -150,19 +150,26 @@ class _Handler(BaseHTTPRequestHandler):
         self._page(HTTPStatus.OK, "Signed in",
                    f"<p>Signed in as <strong>{html.escape(str(claims.get('preferred_username')))}"
                    f"</strong>.</p>{note}<table><caption>The ID token's claims</caption>"
-                   f"{rows}</table><p><a class=button href=/logout>Sign out</a></p>")
+                   f"{rows}</table><p><a class=button href=/logout>Sign out</a> "
+                   "<a href='/login?prompt=login'>Sign in again</a></p>")
 
-    def _login(self, _query: dict[str, str]) -> None:
+    def _login(self, query: dict[str, str]) -> None:
         state, nonce, verifier = (secrets.token_urlsafe(16), secrets.token_urlsafe(16),
                                   secrets.token_urlsafe(48))
         with self.server.state.lock:
             self.server.state.pending[state] = {"nonce": nonce, "verifier": verifier}
         client = self.server.client
-        query = urlencode({"client_id": client.client_id, "response_type": "code",
-                           "scope": "openid profile", "redirect_uri": f"{client.origin}/callback",
-                           "state": state, "nonce": nonce, "code_challenge": _s256(verifier),
-                           "code_challenge_method": "S256"})
-        self._redirect(f"{client.endpoints}/authorize?{query}")
+        params = {"client_id": client.client_id, "response_type": "code",
+                  "scope": "openid profile", "redirect_uri": f"{client.origin}/callback",
+                  "state": state, "nonce": nonce, "code_challenge": _s256(verifier),
+                  "code_challenge_method": "S256"}
+        # /login?prompt=login asks for a fresh sign-in (the "Sign in again" link);
+        # prompt=none and max_age pass through too, for trying them out.
+        if query.get("prompt") in ("login", "none"):
+            params["prompt"] = query["prompt"]
+        if query.get("max_age", "").isdigit():
+            params["max_age"] = query["max_age"]
+        self._redirect(f"{client.endpoints}/authorize?{urlencode(params)}")
 
     def _callback(self, query: dict[str, str]) -> None:
         with self.server.state.lock:

@@ -60,6 +60,43 @@ export const de: Catalogue = {
     signedOut: 'Sie sind abgemeldet.',
   },
 
+  /** An- und Abmelden der Anwendungen der Organisation über diese Seite. */
+  authorize: {
+    title: (client) => `Bei ${client} anmelden`,
+    intro: (tenant) => `Verwenden Sie Ihr ${tenant}-Konto.`,
+    back: (client) => `Zurück zu ${client}`,
+    loading: 'Die Anmeldeanfrage wird geladen …',
+    continuing: (client) => `Sie werden bei ${client} angemeldet …`,
+    returning: (client) => `Zurück zu ${client} …`,
+    signedInAs: (username) => `Sie sind als ${username} angemeldet.`,
+    confirmIntro: (client) => `${client} bittet Sie, Ihr Passwort zu bestätigen, bevor es weitergeht.`,
+    confirm: 'Passwort bestätigen',
+    reauthBody: (client) =>
+      `${client} bittet Sie zu bestätigen, dass Sie es sind. Geben Sie Ihr Passwort ein, um fortzufahren.`,
+    expiredTitle: 'Diese Anmeldeanfrage ist abgelaufen',
+    expiredBody:
+      'Sie wurde bereits verwendet oder hat zu lange gewartet. Kehren Sie zur Anwendung zurück und melden Sie sich dort erneut an.',
+    goToAccount: 'Zu Ihrem Konto',
+    failedTitle: 'Die Anmeldung konnte nicht fortgesetzt werden',
+    refusedTitle: 'Die Anfrage der Anwendung wurde abgelehnt',
+    errors: {
+      unknown_client:
+        'Die Anwendung, die Sie hierher geschickt hat, ist bei dieser Organisation nicht registriert. Prüfen Sie den Link, dem Sie gefolgt sind, oder wenden Sie sich an den Support der Anwendung.',
+      invalid_redirect_uri:
+        'Die Anwendung wollte Sie an eine Adresse zurückschicken, die sie nicht registriert hat; deshalb wurden Sie nicht dorthin geleitet. Wenden Sie sich an den Support der Anwendung.',
+      invalid_request:
+        'Die Anwendung hat eine Anfrage gesendet, die nicht gelesen werden kann. Gehen Sie zurück und versuchen Sie es erneut, oder wenden Sie sich an den Support der Anwendung.',
+      other:
+        'Die Anfrage der Anwendung kann nicht abgeschlossen werden. Gehen Sie zurück und versuchen Sie es erneut, oder wenden Sie sich an den Support der Anwendung.',
+    },
+    errorCode: (code) => `Fehlercode: ${code}`,
+    signOutTitle: 'Abmelden?',
+    signOutBody: (tenant) =>
+      `Eine Anwendung möchte Sie von Ihrem ${tenant}-Konto abmelden. Wenn Sie sich hier abmelden, werden Sie auch von den Anwendungen abgemeldet, bei denen Sie sich damit angemeldet haben.`,
+    signOut: 'Abmelden',
+    staySignedIn: 'Angemeldet bleiben',
+  },
+
   errors: {
     network: 'Der Server ist nicht erreichbar. Prüfen Sie Ihre Verbindung und versuchen Sie es erneut.',
     badResponse: 'Der Server hat eine unerwartete Antwort gesendet. Versuchen Sie es gleich noch einmal.',

@@ -62,6 +62,44 @@ export const en = {
     signedOut: 'You are signed out.',
   },
 
+  /** A tenant application's sign-in and sign-out through this page (views/authorize.ts). */
+  authorize: {
+    /** The heading and title: the application's name, as its operator registered it. */
+    title: (client: string) => `Sign in to ${client}`,
+    intro: (tenant: string) => `Use your ${tenant} account.`,
+    back: (client: string) => `Back to ${client}`,
+    loading: 'Loading the sign-in request…',
+    continuing: (client: string) => `Signing you in to ${client}…`,
+    returning: (client: string) => `Returning to ${client}…`,
+    signedInAs: (username: string) => `You are signed in as ${username}.`,
+    confirmIntro: (client: string) => `${client} asks you to confirm your password before you continue.`,
+    confirm: 'Confirm your password',
+    /** The password prompt's sentence when an application asks for a fresh sign-in. */
+    reauthBody: (client: string) => `${client} asks you to confirm that it is you. Enter your password to continue.`,
+    expiredTitle: 'This sign-in request has expired',
+    expiredBody:
+      'It was already used or waited too long. Go back to the application and sign in from there again.',
+    goToAccount: 'Go to your account',
+    failedTitle: 'The sign-in could not continue',
+    refusedTitle: 'The application’s request was refused',
+    /** Why; the page went nowhere, and says the code for the application's support. */
+    errors: {
+      unknown_client:
+        'The application that sent you here is not registered with this organisation. Check the link you followed, or contact the application’s support.',
+      invalid_redirect_uri:
+        'The application asked to send you back to an address it has not registered, so you were not sent there. Contact the application’s support.',
+      invalid_request:
+        'The application sent a request that cannot be read. Go back and try again, or contact the application’s support.',
+      other: 'The application’s request cannot be completed. Go back and try again, or contact the application’s support.',
+    },
+    errorCode: (code: string) => `Error code: ${code}`,
+    signOutTitle: 'Sign out?',
+    signOutBody: (tenant: string) =>
+      `An application asked to sign you out of your ${tenant} account. Signing out here also signs you out of the applications you signed in to with it.`,
+    signOut: 'Sign out',
+    staySignedIn: 'Stay signed in',
+  },
+
   errors: {
     network: 'Cannot reach the server. Check your connection and try again.',
     badResponse: 'The server sent an unexpected answer. Try again in a moment.',

@@ -60,6 +60,42 @@ export const es: Catalogue = {
     signedOut: 'Ha cerrado la sesión.',
   },
 
+  /** El inicio y el cierre de sesión de las aplicaciones de la organización en esta página. */
+  authorize: {
+    title: (client) => `Iniciar sesión en ${client}`,
+    intro: (tenant) => `Use su cuenta de ${tenant}.`,
+    back: (client) => `Volver a ${client}`,
+    loading: 'Cargando la solicitud de inicio de sesión…',
+    continuing: (client) => `Iniciando sesión en ${client}…`,
+    returning: (client) => `Volviendo a ${client}…`,
+    signedInAs: (username) => `Ha iniciado sesión como ${username}.`,
+    confirmIntro: (client) => `${client} le pide que confirme su contraseña antes de continuar.`,
+    confirm: 'Confirmar la contraseña',
+    reauthBody: (client) => `${client} le pide que confirme su identidad. Introduzca su contraseña para continuar.`,
+    expiredTitle: 'Esta solicitud de inicio de sesión ha caducado',
+    expiredBody:
+      'Ya se usó o esperó demasiado tiempo. Vuelva a la aplicación e inicie sesión de nuevo desde allí.',
+    goToAccount: 'Ir a su cuenta',
+    failedTitle: 'No se ha podido continuar con el inicio de sesión',
+    refusedTitle: 'Se ha rechazado la solicitud de la aplicación',
+    errors: {
+      unknown_client:
+        'La aplicación que le ha enviado aquí no está registrada en esta organización. Compruebe el enlace que siguió o póngase en contacto con el soporte de la aplicación.',
+      invalid_redirect_uri:
+        'La aplicación pidió devolverle a una dirección que no tiene registrada, así que no se le ha enviado allí. Póngase en contacto con el soporte de la aplicación.',
+      invalid_request:
+        'La aplicación envió una solicitud que no se puede leer. Vuelva atrás e inténtelo de nuevo, o póngase en contacto con el soporte de la aplicación.',
+      other:
+        'La solicitud de la aplicación no se puede completar. Vuelva atrás e inténtelo de nuevo, o póngase en contacto con el soporte de la aplicación.',
+    },
+    errorCode: (code) => `Código de error: ${code}`,
+    signOutTitle: '¿Cerrar la sesión?',
+    signOutBody: (tenant) =>
+      `Una aplicación ha pedido cerrar su sesión de la cuenta de ${tenant}. Al cerrarla aquí, también se cierra en las aplicaciones en las que inició sesión con ella.`,
+    signOut: 'Cerrar sesión',
+    staySignedIn: 'Mantener la sesión',
+  },
+
   errors: {
     network: 'No se puede conectar con el servidor. Compruebe su conexión y vuelva a intentarlo.',
     badResponse: 'El servidor ha enviado una respuesta inesperada. Vuelva a intentarlo en unos instantes.',

@@ -25,6 +25,12 @@ export interface Handoff {
   resume?: SignInProgress;
   /** For the account page, after a sign-in with a backup code: how many are left. */
   notice?: { backupCodesRemaining: number };
+  /**
+   * For an application's sign-in or sign-out on the sign-in page (views/authorize.ts),
+   * drawn again in another language: focus stays, a password prompt already offered
+   * is not opened again by itself.
+   */
+  applicationTask?: { passwordOffered: boolean };
 }
 
 export interface GoOptions extends Handoff {
@@ -40,7 +46,7 @@ export interface ViewContext extends Scope {
    * Whether this browser had a session here that is gone now (ended on another
    * device, or expired): the sign-in page then says so, once.
    */
-  readonly sessionHint: Pick<SessionHint, 'take'>;
+  readonly sessionHint: Pick<SessionHint, 'take' | 'forget'>;
   go(page: PageName, options?: GoOptions): void;
   setTitle(title: string): void;
   /** The header's user area: a name and Sign out, or nothing. */

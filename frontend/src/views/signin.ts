@@ -45,9 +45,23 @@ function passwordLocked(error: unknown): string {
   return wait === null ? strings().signIn.passwordLocked : strings().signIn.passwordLockedFor(wait);
 }
 
-export function renderSignIn(ctx: ViewContext, root: HTMLElement, handoff: Handoff): void {
+/**
+ * A sign-in for something other than the account page: a tenant application's, which
+ * the page then completes (views/authorize.ts). Its words are asked for at each drawing.
+ */
+export interface SignInPurpose {
+  /** The heading and the window's title ("Sign in to Shop"). */
+  title(): string;
+  intro(): string;
+  /** Under each step, e.g. the way back to the application. */
+  links(): Node | null;
+  /** Instead of going to the account page. */
+  signedIn(): void;
+}
+
+export function renderSignIn(ctx: ViewContext, root: HTMLElement, handoff: Handoff, purpose?: SignInPurpose): void {
   const t = strings().signIn;
-  ctx.setTitle(t.title);
+  ctx.setTitle(purpose?.title() ?? t.title);
   ctx.setUser(null);
 
   const card = h('div', { class: 'auth-card' });
@@ -71,7 +85,7 @@ export function renderSignIn(ctx: ViewContext, root: HTMLElement, handoff: Hando
     const error = h('p', { id: errorId, class: 'form-error', role: 'alert' });
     const submit = h('button', { type: 'submit', class: 'btn btn-primary btn-block' }, t.submit);
     const titleId = uid('signin-title');
-    const heading = h('h1', { id: titleId, class: 'auth-title', tabindex: '-1' }, t.title);
+    const heading = h('h1', { id: titleId, class: 'auth-title', tabindex: '-1' }, purpose?.title() ?? t.title);
     const form = h(
       'form',
       { novalidate: true, 'aria-labelledby': titleId },
@@ -84,9 +98,10 @@ export function renderSignIn(ctx: ViewContext, root: HTMLElement, handoff: Hando
       card,
       h('div', { class: 'auth-mark' }, icon('shield', 'icon icon-lg')),
       heading,
-      h('p', { class: 'auth-intro' }, t.intro(ctx.tenant.name)),
+      h('p', { class: 'auth-intro' }, purpose?.intro() ?? t.intro(ctx.tenant.name)),
       notice ? h('p', { class: 'notice notice-info', role: 'status' }, t[notice]) : null,
       form,
+      purpose ? h('div', { class: 'auth-links' }, purpose.links()) : null,
     );
     ctx.keepForRedraw(() => ({ resume: { username: username.input.value }, ...(notice ? { flash: notice } : {}) }));
 
@@ -174,7 +189,7 @@ export function renderSignIn(ctx: ViewContext, root: HTMLElement, handoff: Hando
       h('h1', { id: titleId, class: 'auth-title', tabindex: '-1' }, t.mfaTitle),
       h('p', { class: 'auth-intro' }, isTotp ? t.totpIntro : t.backupIntro),
       form,
-      h('div', { class: 'auth-links' }, switchMethod, startOver),
+      h('div', { class: 'auth-links' }, switchMethod, startOver, purpose?.links()),
     );
 
     switchMethod?.addEventListener('click', () => showSecondFactor(flow, methods, other));
@@ -224,6 +239,10 @@ export function renderSignIn(ctx: ViewContext, root: HTMLElement, handoff: Hando
 
   /** To the account page; after a backup code, it says how many are left. */
   function signedIn(backupCodesRemaining: number | null): void {
+    if (purpose) {
+      purpose.signedIn();
+      return;
+    }
     ctx.go('account', backupCodesRemaining === null ? {} : { notice: { backupCodesRemaining } });
   }
 
@@ -233,6 +252,11 @@ export function renderSignIn(ctx: ViewContext, root: HTMLElement, handoff: Hando
   }
   if (handoff.flash !== undefined) {
     showCredentials(handoff.flash, true);
+    return;
+  }
+  if (purpose) {
+    // The application's page (views/authorize.ts) has found nobody signed in already.
+    showCredentials(null, false);
     return;
   }
   // Already signed in? Go straight to the account page.
