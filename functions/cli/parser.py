@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import argparse
-from typing import Any
+from typing import Any, NoReturn
 
 from ..core.admin import MAX_PAGE
 from ..core.policy import TenantPolicy
@@ -19,6 +19,13 @@ USER_ACTIONS = (
     ("remove-codes", "remove a user's backup codes"),
     ("end-sessions", "end every session of a user (applications are told)"),
 )
+
+
+class Parser(argparse.ArgumentParser):
+    """Its errors are one line, as every other error of the CLI; --help has the usage."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"error: {self.prog}: {message} (see --help)\n")
 
 
 def _port(value: str) -> int:
@@ -147,13 +154,15 @@ def _client_commands(commands: Commands) -> None:
     create.add_argument("--scope", choices=["admin"],
                         help="admin: the client_credentials grant for the admin API")
     commands.add("list-clients", "list a tenant's applications", "tenant")
-    commands.add("delete-client", "remove an application", "tenant", "client_id")
-    commands.add("rotate-client-secret", "replace a client's secret (shown once)", "tenant",
-                 "client_id")
+    for name, text in (("delete-client", "remove an application"),
+                       ("rotate-client-secret", "replace a client's secret (shown once)")):
+        command = commands.add(name, text, "tenant")
+        command.add_argument("client_id", help="the application's client_id (one that begins "
+                                               "with - goes after --: -- -abc...)")
 
 
 def build(description: str, epilog: str) -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="backup-codes-admin", description=description,
+    parser = Parser(prog="backup-codes-admin", description=description,
                                      epilog=epilog,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     common_options(parser, top=True)
