@@ -5,18 +5,36 @@ from __future__ import annotations
 import io
 import json
 import os
+import secrets
+import socket
+import subprocess
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
+from pathlib import Path
 from typing import Any
 
 import pyotp
 import pytest
 
 from functions import cli
-from functions.bootstrap import build_repositories, build_services
+from functions.bootstrap import build_operator, build_repositories, build_services
 from functions.cli.commands import COMMANDS
 from functions.core.errors import Unauthenticated
 from functions.core.model import RequestContext
 from functions.core.policy import TenantPolicy
 from functions.core.signin import parse_second_factor
+from functions.local.aws import LocalAws
+from functions.local.discovery import (
+    STATE_DIR_VARIABLE,
+    clear_local_stack,
+    find_local_stack,
+    running_local_stacks,
+    state_file,
+    write_local_stack,
+)
+from functions.local.tables import create_tables
+from functions.settings import Settings
 from functions.store import keys
 from functions.store.models import UserModel
 
@@ -556,3 +574,198 @@ def test_every_command_prints_one_json_document(run: Run, argv: list[str],
     assert (status, err) == (0, "")
     document = json.loads(out)
     assert isinstance(document, dict) and out.count("\n") == 1
+
+
+# Where the CLI goes: --endpoint, --local PORT, --aws, else the one local stack running.
+
+@pytest.fixture
+def state_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Where local stacks say where they listen: empty, this test's own."""
+    monkeypatch.setenv(STATE_DIR_VARIABLE, str(tmp_path / "state"))
+    return tmp_path / "state"
+
+
+@pytest.fixture
+def connections(monkeypatch: pytest.MonkeyPatch) -> list[Any]:
+    """Every connection attempted (to AWS, its metadata service, anywhere): refused."""
+    attempts: list[Any] = []
+
+    def refuse(self: socket.socket, address: Any) -> None:
+        attempts.append(address)
+        raise OSError("no network in this test")
+
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    monkeypatch.setattr(socket.socket, "connect_ex", refuse)
+    return attempts
+
+
+def without_aws_settings(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in (*AWS_VARIABLES, "AWS_DEFAULT_REGION", "AWS_REGION", "TABLE_PREFIX"):
+        monkeypatch.delenv(name, raising=False)
+
+
+def test_without_a_target_nothing_is_reached(
+        state_dir: Path, connections: list[Any], capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    # GIVEN no local stack, no flag, and AWS credentials nowhere in the environment
+    without_aws_settings(monkeypatch)
+    built: list[Any] = []
+    monkeypatch.setattr(cli, "build_operator", built.append)
+    run = Run(capsys, monkeypatch, where=())
+    # WHEN a command is run
+    status, out, err = run("create-tenant", "acme")
+    # THEN it is bad usage, said in one line naming the choices, and nothing was built
+    # nor any connection attempted (AWS is reached only with --aws)
+    assert (status, out) == (2, "")
+    assert err.startswith("error: No local stack is running") and err.count("\n") == 1
+    assert "--local PORT" in err and "--aws" in err
+    assert (built, connections) == ([], [])
+
+
+@pytest.mark.parametrize(("where", "message"), [
+    (["--local", "8000", "--aws"], "not --local and --aws"),
+    (["--endpoint", "http://127.0.0.1:1", "--local", "8000"], "not --endpoint and --local"),
+    (["--table-prefix", "prod"], "goes with --aws"),
+    (["--endpoint", "127.0.0.1:5000"], "wants a URL"),
+    (["--local", "70000"], "from 1 to 65535"),
+    (["--local", "8000"], "No local stack is running on port 8000 (running: none)"),
+])
+def test_a_wrong_target_is_bad_usage(state_dir: Path, connections: list[Any],
+                                     capsys: pytest.CaptureFixture[str],
+                                     monkeypatch: pytest.MonkeyPatch, where: list[str],
+                                     message: str) -> None:
+    status, out, err = Run(capsys, monkeypatch, where=tuple(where))("list-tenants")
+    assert (status, out, connections) == (2, "", [])
+    assert message in err and err.count("\n") == 1
+
+
+def test_aws_names_its_tables_before_it_works(stack: Any, capsys: pytest.CaptureFixture[str],
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("sys.stdin", io.StringIO(""))
+    assert cli.main(["--aws", "list-tenants"]) == 0
+    assert capsys.readouterr().err == "Using AWS: region us-east-1, tables backup-codes-*.\n"
+    # Another stack's prefix: its tables (here there are none: a failure, in one line).
+    assert cli.main(["--aws", "--table-prefix", "staging", "list-tenants"]) == 1
+    err = capsys.readouterr().err.splitlines()
+    assert err[0] == "Using AWS: region us-east-1, tables staging-*."
+    assert err[1].startswith("error: could not reach the tables") and len(err) == 2
+
+
+@dataclass
+class FakeStack:
+    """Tables in a moto server, and the file a local stack on `port` writes."""
+
+    port: int
+    settings: Settings
+    tenant: str
+    prefix: str
+
+
+@pytest.fixture
+def two_stacks(state_dir: Path) -> Iterator[list[FakeStack]]:
+    # moto's servers in one process share their data: each stack has its own tables
+    # (prefix) and region, which its file names, as a real stack's does.
+    stacks, servers = [], []
+    run_id = secrets.token_hex(4)  # and the data outlives a test: new tables each time
+    for index, region in enumerate(("us-east-1", "eu-west-1")):
+        prefix = f"s{run_id}-{index}"
+        server = LocalAws()
+        server.start()
+        servers.append(server)
+        settings = replace(Settings.from_env({**os.environ, "TABLE_PREFIX": prefix}),
+                           region=region, dynamodb_endpoint=server.endpoint,
+                           ssm_endpoint=server.endpoint)
+        create_tables(settings)
+        build_operator(settings).create_tenant(f"tenant{index}")
+        port = 18000 + index
+        write_local_stack(port, f"http://127.0.0.1:{port}", server.endpoint, settings)
+        stacks.append(FakeStack(port, settings, f"tenant{index}", prefix))
+    yield stacks
+    for server in servers:
+        server.stop()
+
+
+def test_two_local_stacks_each_reached_by_its_port(
+        two_stacks: list[FakeStack], capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    first, second = two_stacks
+    # Each stack by its port.
+    for stack in two_stacks:
+        run = Run(capsys, monkeypatch, where=("--local", str(stack.port)))
+        status, out, _ = run("list-tenants", "--json")
+        assert status == 0
+        assert [t["tenant"] for t in json.loads(out)["tenants"]] == [stack.tenant]
+        assert run("create-user", stack.tenant, "zed", "--json")[0] == 0
+    # Without a flag: which one? The CLI lists them and does nothing.
+    run = Run(capsys, monkeypatch, where=())
+    status, out, err = run("list-tenants")
+    assert (status, out) == (2, "")
+    assert err == ("error: 2 local stacks are running: port 18000 (http://127.0.0.1:18000), "
+                   "port 18001 (http://127.0.0.1:18001). Choose one with --local PORT (or "
+                   "--endpoint URL, or --aws).\n")
+    status, _, err = Run(capsys, monkeypatch, where=("--local", "18002"))("list-tenants")
+    assert status == 2 and "(running: 18000, 18001)" in err
+
+
+def test_the_one_stack_running_is_used_and_named(
+        two_stacks: list[FakeStack], capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    first, second = two_stacks
+    # GIVEN the second stack stopped (its own file gone), the first's file untouched
+    clear_local_stack(second.port)
+    assert not state_file(second.port).exists() and state_file(first.port).exists()
+    # WHEN a command names no target
+    monkeypatch.setattr("sys.stdin", io.StringIO(""))
+    Run(capsys, monkeypatch)  # restores the environment the CLI changes
+    assert cli.main(["list-tenants", "--json"]) == 0
+    # THEN it goes to the first, and says so on standard error
+    out, err = capsys.readouterr()
+    assert [t["tenant"] for t in json.loads(out)["tenants"]] == [first.tenant]
+    assert err == "Using the local stack on port 18000 (http://127.0.0.1:18000).\n"
+
+
+def test_a_stack_removes_only_its_own_file_and_a_dead_ones_is_ignored(
+        state_dir: Path, stack: Any) -> None:
+    # Another live process's file (the parent's) stays when this process clears the port.
+    write_local_stack(18010, "http://127.0.0.1:18010", "http://127.0.0.1:1", stack.settings)
+    path = state_file(18010)
+    path.write_text(path.read_text().replace(f'"pid": {os.getpid()}',
+                                             f'"pid": {os.getppid()}'))
+    clear_local_stack(18010)
+    assert path.exists() and find_local_stack(18010) is not None
+    # A file whose stack died without removing it counts for nothing.
+    dead = subprocess.Popen(["true"])
+    dead.wait()
+    path.write_text(path.read_text().replace(f'"pid": {os.getppid()}', f'"pid": {dead.pid}'))
+    assert find_local_stack(18010) is None and running_local_stacks() == []
+
+
+def test_endpoint_needs_no_aws_credentials_and_no_terminal(
+        two_stacks: list[FakeStack], monkeypatch: pytest.MonkeyPatch) -> None:
+    # GIVEN no AWS credentials (a profile that does not exist), no terminal: a new process
+    first = two_stacks[0]
+    env = {name: value for name, value in os.environ.items()
+           if not name.startswith("AWS_") and name != STATE_DIR_VARIABLE}
+    env.update({"AWS_PROFILE": "nobody-has-this-profile", "TABLE_PREFIX": first.prefix})
+    admin = Path(sys.executable).with_name("backup-codes-admin")
+    done = subprocess.run([str(admin), "--endpoint", first.settings.dynamodb_endpoint or "",
+                           "create-user", first.tenant, "yve", "--totp"], env=env,
+                          stdin=subprocess.DEVNULL, capture_output=True, text=True,
+                          timeout=60, check=False)
+    # THEN the user is made, with a password made for them and shown once
+    assert (done.returncode, done.stderr) == (0, ""), done.stderr
+    out = done.stdout.splitlines()
+    assert out[0] == f"Created {first.tenant}/yve."
+    assert out[1] == "Their password (shown once):" and len(out[2]) >= 20
+    assert out[4].startswith("otpauth://")
+    # AND a failure is one line and its status, never a traceback
+    again = subprocess.run([str(admin), "--endpoint", first.settings.dynamodb_endpoint or "",
+                            "create-user", first.tenant, "yve"], env=env,
+                           stdin=subprocess.DEVNULL, capture_output=True, text=True,
+                           timeout=60, check=False)
+    assert (again.returncode, again.stdout, again.stderr) == (
+        4, "", "error: User yve already exists.\n")
+    nowhere = subprocess.run([str(admin), "list-tenants"], capture_output=True, text=True,
+                             env={**env, STATE_DIR_VARIABLE: str(first.settings.region)},
+                             timeout=60, check=False)
+    assert nowhere.returncode == 2 and nowhere.stderr.count("\n") == 1
