@@ -12,6 +12,9 @@ from ..core.policy import TenantPolicy
 COMMON_DEFAULTS: dict[str, Any] = {"json": False, "endpoint": None, "local": None,
                                    "aws": False, "table_prefix": None}
 
+EXIT_STATUS = ("exit status: 0 done, 1 failed, 2 bad usage, 3 not found, 4 already exists "
+               "(backup-codes-admin --help says more)")
+
 USER_ACTIONS = (
     ("unlock-user", "clear a user's lockout: failed attempts count from zero"),
     ("reset-mfa", "remove a user's authenticator and backup codes and end their sessions "
@@ -88,7 +91,7 @@ class Commands:
         self._sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     def add(self, name: str, text: str, *positionals: str) -> argparse.ArgumentParser:
-        command = self._sub.add_parser(name, help=text, description=text)
+        command = self._sub.add_parser(name, help=text, description=text, epilog=EXIT_STATUS)
         for positional in positionals:
             command.add_argument(positional)
         common_options(command, top=False)
