@@ -63,7 +63,8 @@ class Operator:
 
     def set_email(self, tenant_id: str, username: str, email: str | None) -> None:
         """Where the user's security notifications go; None: nowhere (no emails)."""
-        self._users.set_email(validate_tenant_id(tenant_id), validate_username(username),
+        self._require_tenant(tenant_id)
+        self._users.set_email(tenant_id, validate_username(username),
                               None if email is None else validate_email(email))
 
     def unlock_user(self, tenant_id: str, username: str) -> None:
@@ -107,9 +108,11 @@ class Operator:
         return self._clients.list(tenant_id)
 
     def delete_client(self, tenant_id: str, client_id: str) -> None:
+        self._require_tenant(tenant_id)
         self._clients.delete(tenant_id, client_id)
 
     def rotate_client_secret(self, tenant_id: str, client_id: str) -> str:
+        self._require_tenant(tenant_id)
         return self._clients.rotate_secret(tenant_id, client_id)
 
     def _require_tenant(self, tenant_id: str) -> Tenant:

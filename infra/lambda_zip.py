@@ -2,7 +2,7 @@
 
     python infra/lambda_zip.py OUT/deployment.zip OUT/sam.yaml
 
-1. Only what runs in Lambda: the operator CLI (functions/cli.py) and the local stack
+1. Only what runs in Lambda: the operator CLI (functions/cli/) and the local stack
    (functions/local/) are left out, and so is botocore's data for every AWS service the
    functions never call (about 16 MB of the 21 MB that botocore brings).
 2. Bytecode for every module, so a cold start compiles nothing: Lambda unpacks the zip
@@ -28,7 +28,7 @@ from pathlib import Path
 SERVICES = ("dynamodb", "ssm", "kms", "events", "sesv2")
 # Code of ours that never runs in Lambda: tests/unit/test_architecture.py proves
 # that nothing reachable from app.py imports it.
-NOT_SHIPPED = ("functions/local/", "functions/cli.py")
+NOT_SHIPPED = ("functions/local/", "functions/cli/")
 # Chalice's own entries carry this date; the added pycs get the same, so the zip
 # stays reproducible.
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)

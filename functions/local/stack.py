@@ -150,8 +150,8 @@ def start(host: str, port: int, demo_port: int, resources: ExitStack) -> Address
     _start_outbox_watch(resources, outbox)
     _serve(resources, FrontDoor((host, port), app, SPA, outbox), "front-door")
     _serve(resources, DemoApp((host, demo_port), demo_client), "demo-app")
-    write_local_stack(aws.endpoint, addresses.url)
-    resources.callback(clear_local_stack)
+    write_local_stack(port, addresses.url, aws.endpoint, settings)
+    resources.callback(clear_local_stack, port)
     return addresses
 
 
@@ -206,6 +206,7 @@ def _start_outbox_watch(resources: ExitStack, outbox: LocalOutbox) -> None:
 
 def banner(addresses: Addresses) -> str:
     url = addresses.url
+    port = url.rsplit(":", 1)[1]
     lines = ["", "Backup codes, running locally (data in memory, seeded anew at each start).", ""]
     for tenant, name in DEMO_TENANTS.items():
         lines.append(f"  {name:<11} sign in at {url}/t/{tenant}/")
@@ -216,7 +217,7 @@ def banner(addresses: Addresses) -> str:
               f"  Authenticator (TOTP) secret: {DEMO_TOTP_SECRET}",
               "    a code now: .venv/bin/python -c \"import pyotp; "
               f"print(pyotp.TOTP('{DEMO_TOTP_SECRET}').now())\"",
-              "  Operator CLI: .venv/bin/backup-codes-admin --help (finds this stack by itself)",
+              f"  Operator CLI: .venv/bin/backup-codes-admin --local {port} list-users demo",
               f"  Sent emails and security events: {url}/_local/outbox",
               "", f"Ready: {url}/t/demo/  (Ctrl-C stops everything)", ""]
     return "\n".join(lines)

@@ -89,7 +89,7 @@ class LocalStack:
             # Keep draining its output so that the pipe never fills and blocks the stack.
             threading.Thread(target=lambda: output.extend(process.stdout or ()),
                              daemon=True).start()
-            state = json.loads((state_dir / "backup-codes-local.json").read_text())
+            state = json.loads((state_dir / f"local-{port}.json").read_text())
         except BaseException:
             _terminate(process)
             raise

@@ -79,7 +79,7 @@ def test_nothing_that_ships_to_lambda_imports_the_local_stack_or_the_cli() -> No
     shipped = lambda_modules()
     assert {"functions.api.application", "functions.stream.handler"} <= shipped
     assert not {name for name in shipped
-                if name.startswith("functions.local") or name == "functions.cli"}
+                if name.startswith(("functions.local", "functions.cli"))}
 
 
 def test_every_domain_error_has_an_http_status() -> None:
