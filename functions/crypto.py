@@ -192,7 +192,9 @@ def token_hash(token: str) -> str:
 
 
 def new_id(nbytes: int = 12) -> str:
-    return secrets.token_urlsafe(nbytes)
+    """An id (a client, a change, an event): hex, so that it never begins with "-" and
+    reads as a flag on a command line, nor differs only in case."""
+    return secrets.token_hex(nbytes)
 
 
 class Totp:

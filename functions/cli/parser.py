@@ -160,8 +160,7 @@ def _client_commands(commands: Commands) -> None:
     for name, text in (("delete-client", "remove an application"),
                        ("rotate-client-secret", "replace a client's secret (shown once)")):
         command = commands.add(name, text, "tenant")
-        command.add_argument("client_id", help="the application's client_id (one that begins "
-                                               "with - goes after --: -- -abc...)")
+        command.add_argument("client_id", help="the application's client_id")
 
 
 def build(description: str, epilog: str) -> argparse.ArgumentParser:
