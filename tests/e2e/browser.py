@@ -15,14 +15,22 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlparse
 
 import pyotp
-from playwright.sync_api import BrowserContext, ConsoleMessage, Page, Request, Route, expect
+from playwright.sync_api import (
+    Browser,
+    BrowserContext,
+    ConsoleMessage,
+    Page,
+    Request,
+    Route,
+    expect,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / "artifacts" / "screenshots"
@@ -448,3 +456,27 @@ def focused_description(page: Page) -> str:
         return `${el.tagName.toLowerCase()}:${(name || '').trim()}`
             + (dialog ? ` in ${dialog.dataset.testid}` : '');
     }"""))
+
+
+def watched_contexts(chromium: Browser, make_guard: Callable[[], Guard],
+                     defaults: dict[str, Any]) -> Iterator[Callable[..., BrowserContext]]:
+    """Fresh browser contexts (`defaults` and a test's options), each watched by a guard
+    of `make_guard`; at the end every context is closed and the guards' problems fail
+    the test."""
+    opened: list[tuple[BrowserContext, Guard]] = []
+
+    def make(**options: Any) -> BrowserContext:
+        context = chromium.new_context(**{**defaults, **options})
+        context.set_default_timeout(10_000)
+        guard = make_guard()
+        guard.attach(context)
+        opened.append((context, guard))
+        return context
+
+    make.guards = lambda: [guard for _, guard in opened]  # type: ignore[attr-defined]
+    yield make
+    problems = []
+    for context, guard in opened:
+        context.close()
+        problems += guard.problems()
+    assert not problems, "\n".join(problems)

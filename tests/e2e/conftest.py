@@ -24,6 +24,7 @@ from browser import (
     demo_account,
     sign_in_with_totp,
     unexpected_tracebacks,
+    watched_contexts,
 )
 from playwright.sync_api import Browser, BrowserContext, sync_playwright
 
@@ -146,20 +147,4 @@ def new_context(chromium: Browser, stack: LocalStack,
 
     (It asks for `aged_session` only so that the aged session starts with the first test.)
     """
-    opened: list[tuple[BrowserContext, Guard]] = []
-
-    def make(**options: Any) -> BrowserContext:
-        context = chromium.new_context(**{**CONTEXT_DEFAULTS, **options})
-        context.set_default_timeout(10_000)
-        guard = Guard(stack.url)
-        guard.attach(context)
-        opened.append((context, guard))
-        return context
-
-    make.guards = lambda: [guard for _, guard in opened]  # type: ignore[attr-defined]
-    yield make
-    problems = []
-    for context, guard in opened:
-        context.close()
-        problems += guard.problems()
-    assert not problems, "\n".join(problems)
+    yield from watched_contexts(chromium, lambda: Guard(stack.url), CONTEXT_DEFAULTS)

@@ -39,6 +39,7 @@ from browser import (
     submit_backup_code,
     submit_totp,
     use_backup_code_instead,
+    watched_contexts,
 )
 from languages import check_view, say, texts
 from playwright.sync_api import Browser, BrowserContext, Page, Request, expect
@@ -97,23 +98,8 @@ ContextFactory = Callable[..., BrowserContext]
 def app_context(chromium: Browser, stack: LocalStack) -> Iterator[ContextFactory]:
     """Browser contexts that may visit the service and the applications, and nothing
     else; a CSP violation or an uncaught error on the service's page fails the test."""
-    opened: list[tuple[BrowserContext, AppGuard]] = []
-
-    def make(*others: str, **options: Any) -> BrowserContext:
-        context = chromium.new_context(**{**CONTEXT_DEFAULTS, **options})
-        context.set_default_timeout(10_000)
-        guard = AppGuard(stack.url, (stack.demo_app, *others))
-        guard.attach(context)
-        opened.append((context, guard))
-        return context
-
-    make.guards = lambda: [guard for _, guard in opened]  # type: ignore[attr-defined]
-    yield make
-    problems = []
-    for context, guard in opened:
-        context.close()
-        problems += guard.problems()
-    assert not problems, "\n".join(problems)
+    yield from watched_contexts(chromium, lambda: AppGuard(stack.url, (stack.demo_app,)),
+                               CONTEXT_DEFAULTS)
 
 
 # --- steps ---------------------------------------------------------------------------
