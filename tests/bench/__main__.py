@@ -30,7 +30,7 @@ def main() -> int:
         world = World()
         step = measures.sign_in_step(world, ROUNDS)
         malformed = measures.malformed_step_verifications(world)
-        units_by_left: dict[int, tuple[float, float]] = {}
+        units_by_left: dict[int, dict[str, dict[str, float]]] = {}
         by_left = measures.cost_by_codes_left(world, passes=max(2, ROUNDS // 10),
                                               units=units_by_left)
         operations = measures.requests_per_operation(world)
@@ -45,8 +45,7 @@ def main() -> int:
     _stream_rows(report, stream)
     report.data.update(measures.as_json({
         "sign_in_step": step.__dict__ | {"ratio": step.ratio}, "by_codes_left": by_left,
-        "units_by_codes_left": {left: {"read_units": r, "write_units": w}
-                                for left, (r, w) in units_by_left.items()},
+        "units_by_codes_left": units_by_left,
         "code_count": code_count,
         "operations": operations, "stream": stream, "hashing": hashing, "purges": purges,
         "pump": pump, "cold_start": start, "cores": os.cpu_count(),

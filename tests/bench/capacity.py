@@ -29,6 +29,18 @@ WRITES = frozenset({"PutItem", "UpdateItem", "DeleteItem", "BatchWriteItem",
 class Units:
     read: float = 0.0
     write: float = 0.0
+    # By table (the name's last part: sets, users, ...): (read, write).
+    tables: tuple[tuple[str, float, float], ...] = ()
+
+
+def _short(table: str) -> str:
+    return table.rsplit("-", 1)[-1]
+
+
+def _units(by_table: dict[str, list[float]]) -> Units:
+    return Units(read=sum(r for r, _ in by_table.values()),
+                 write=sum(w for _, w in by_table.values()),
+                 tables=tuple((t, r, w) for t, (r, w) in sorted(by_table.items())))
 
 
 @dataclass(frozen=True)
@@ -91,18 +103,19 @@ class Meter:
         self._before = [self._state(t) for t in self._touches]
 
     def after(self, answer: dict[str, Any]) -> Units:
+        by_table: dict[str, list[float]] = {}
         if self.operation in READS:
-            return Units(read=self._read_units(answer))
-        if self.operation not in WRITES:
-            return Units()
-        write = 0.0
+            for table, units in self._read_units(answer):
+                by_table.setdefault(_short(table), [0.0, 0.0])[0] += units
+            return _units(by_table)
         for touch, before in zip(self._touches, self._before, strict=True):
             now = self._state(touch)
-            write += max(1, math.ceil(max(before.size, now.size) / 1024)) * touch.factor
+            write = max(1, math.ceil(max(before.size, now.size) / 1024)) * touch.factor
             write += sum(_index_writes(*pair) for pair in zip(
                 zip(before.index_keys, before.projected, strict=True),
                 zip(now.index_keys, now.projected, strict=True), strict=True))
-        return Units(write=write)
+            by_table.setdefault(_short(touch.table), [0.0, 0.0])[1] += write
+        return _units(by_table)
 
     def _writes(self) -> list[_Touch]:
         p = self.params
@@ -148,22 +161,24 @@ class Meter:
                 projected.append(str(index.project(item).to_json()))
         return _State(item.size(), tuple(keys), tuple(projected))
 
-    def _read_units(self, answer: dict[str, Any]) -> float:
+    def _read_units(self, answer: dict[str, Any]) -> list[tuple[str, float]]:
         p = self.params
         strong = 1.0 if p.get("ConsistentRead") else 0.5
         if self.operation == "GetItem":
-            return _rru(wire_size(answer.get("Item", {}))) * strong
+            return [(p["TableName"], _rru(wire_size(answer.get("Item", {}))) * strong)]
         if self.operation == "TransactGetItems":
-            return sum(2 * _rru(wire_size(r.get("Item", {})))
-                       for r in answer.get("Responses", []))
+            return [(item["Get"]["TableName"], 2.0 * _rru(wire_size(r.get("Item", {}))))
+                    for item, r in zip(p["TransactItems"], answer.get("Responses", []),
+                                       strict=False)]
         if self.operation == "BatchGetItem":
-            total = 0.0
+            found = []
             for table, items in answer.get("Responses", {}).items():
                 consistent = p["RequestItems"].get(table, {}).get("ConsistentRead")
-                total += sum(_rru(wire_size(i)) for i in items) * (1.0 if consistent else 0.5)
-            return total
+                found.append((table, sum(_rru(wire_size(i)) for i in items)
+                              * (1.0 if consistent else 0.5)))
+            return found
         size = sum(wire_size(i) for i in answer.get("Items", []))
-        return _rru(size) * strong  # Query, Scan
+        return [(p["TableName"], _rru(size) * strong)]  # Query, Scan
 
 
 def _index_writes(before: tuple[Any, Any], after: tuple[Any, Any]) -> int:

@@ -105,6 +105,15 @@ class Recorder:
     def write_units(self) -> float:
         return sum(r.units.write for r in self.requests)
 
+    def units_by_table(self) -> dict[str, dict[str, float]]:
+        found: dict[str, dict[str, float]] = {}
+        for request in self.requests:
+            for table, read, write in request.units.tables:
+                entry = found.setdefault(table, {"read_units": 0.0, "write_units": 0.0})
+                entry["read_units"] += read
+                entry["write_units"] += write
+        return found
+
     def served(self) -> float:
         """Seconds moto spent serving the requests."""
         return sum(request.served for request in self.requests)
@@ -331,13 +340,25 @@ class World:
             for entry in AuditModel.scan():
                 audit.delete(entry)
 
-    def pump(self, function: str = PURGE_FUNCTION) -> StreamPump:
+    def pump(self, function: str = PURGE_FUNCTION,
+             timings: list[float] | None = None) -> StreamPump:
         """The code-set stream to one of its functions (the session purge, or the
-        notifying function: events and emails), as Lambda's event source mapping."""
+        notifying function: events and emails), as Lambda's event source mapping; each
+        invocation's duration into `timings`."""
+        handler = self.app.handler_map[function]
+
+        def timed(event: Any, context: Any) -> Any:
+            started = time.perf_counter()
+            try:
+                return handler(event, context)
+            finally:
+                if timings is not None:
+                    timings.append(time.perf_counter() - started)
+
         session = botocore.session.get_session()
         pump = StreamPump(session.create_client("dynamodb", region_name="us-east-1"),
                           session.create_client("dynamodbstreams", region_name="us-east-1"),
-                          self.settings.code_sets_table, self.app.handler_map[function],
+                          self.settings.code_sets_table, timed,
                           retry_delay_seconds=0, function_name=function)
         pump.open()
         return pump
