@@ -405,6 +405,9 @@ def blocks(bench: dict[str, Any], config: dict[str, Any], template: str,
         f"{_number(a.send_ms)} ms per SES or EventBridge call. Memory from "
         f".chalice/config.json, stage `{STAGE}`: " + ", ".join(
             f"{name} {mb} MB" for name, mb in memory.items()) + ".",
+        "- An application's sign-in is the first visit to /oidc/authorize (costed as the "
+        "signed-in visit, which the bench measures), the password, the second factor, the "
+        "signed-in visit, the token; the stream functions once per record (no batching).",
         "- Not counted: CloudFront and S3 for the pages, CloudWatch Logs and metrics, "
         "WAF, SSM (read once per container), data transfer, storage and backups "
         "(point-in-time recovery), the stream reads (free for Lambda triggers)."])
