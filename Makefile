@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
 
-.PHONY: run test check lint typecheck package bench deps deps-local lock frontend browser shellcheck clean
+.PHONY: run test check lint typecheck package bench scale deps deps-local lock frontend browser shellcheck clean
 
 UV_VERSION := 0.13.9
 
@@ -78,6 +78,10 @@ package: deps
 
 bench: deps
 	$(PY) -m tests.bench
+
+# docs/SCALE.md's generated blocks from artifacts/bench/bench.json (run `make bench` first).
+scale: deps
+	$(PY) -m tests.bench.scale
 
 clean:
 	rm -rf build artifacts frontend/dist
