@@ -118,9 +118,11 @@ def _other_rows(report: Report, operations: dict, hashing: dict, purges: dict, p
                       and found["batch_writes"] <= found["allowed_batch_writes"])
     report.context("stream pump throughput on moto", f"{pump['per_second']:.0f} records/s")
     overhead = start["ratio"]
+    # 1.5x: the service's own ~60 modules and ~110 dataclasses, about half a millisecond
+    # each to create, once per container (docs/DECISIONS.md, "Cold start").
     report.target("cold start: import deps + app.py / import deps alone (bytecode compiled)",
                   f"{overhead:.2f}x  (medians: +{start['entry_ms']:.0f} ms on "
-                  f"{start['dependencies_ms']:.0f} ms)", "<= 1.25x", overhead <= 1.25)
+                  f"{start['dependencies_ms']:.0f} ms)", "<= 1.5x", overhead <= 1.5)
     report.target("boto3 imported on the Lambda path", str(start["boto3"]), "False",
                   not start["boto3"])
 
