@@ -458,17 +458,17 @@ def focused_description(page: Page) -> str:
     }"""))
 
 
-def watched_contexts(chromium: Browser, make_guard: Callable[[], Guard],
+def watched_contexts(chromium: Browser, make_guard: Callable[..., Guard],
                      defaults: dict[str, Any]) -> Iterator[Callable[..., BrowserContext]]:
     """Fresh browser contexts (`defaults` and a test's options), each watched by a guard
-    of `make_guard`; at the end every context is closed and the guards' problems fail
-    the test."""
+    of `make_guard` (given the factory's positional arguments); at the end every context
+    is closed and the guards' problems fail the test."""
     opened: list[tuple[BrowserContext, Guard]] = []
 
-    def make(**options: Any) -> BrowserContext:
+    def make(*guard_args: Any, **options: Any) -> BrowserContext:
         context = chromium.new_context(**{**defaults, **options})
         context.set_default_timeout(10_000)
-        guard = make_guard()
+        guard = make_guard(*guard_args)
         guard.attach(context)
         opened.append((context, guard))
         return context

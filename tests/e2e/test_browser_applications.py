@@ -98,8 +98,10 @@ ContextFactory = Callable[..., BrowserContext]
 def app_context(chromium: Browser, stack: LocalStack) -> Iterator[ContextFactory]:
     """Browser contexts that may visit the service and the applications, and nothing
     else; a CSP violation or an uncaught error on the service's page fails the test."""
-    yield from watched_contexts(chromium, lambda: AppGuard(stack.url, (stack.demo_app,)),
-                               CONTEXT_DEFAULTS)
+    # app_context(*origins): the demo application's origin and these are allowed too.
+    yield from watched_contexts(
+        chromium, lambda *others: AppGuard(stack.url, (stack.demo_app, *others)),
+        CONTEXT_DEFAULTS)
 
 
 # --- steps ---------------------------------------------------------------------------
@@ -450,7 +452,7 @@ def test_an_application_name_is_shown_as_text(app_context, stack) -> None:
     port = free_port()
     origin = f"http://127.0.0.1:{port}"
     name = '<img src=x alt="pwned"> Shop & "Co"'
-    client = json.loads(stack.admin("create-client", TENANT, name, "--redirect-uri",
+    client = json.loads(stack.admin("--json", "create-client", TENANT, name, "--redirect-uri",
                                     f"{origin}/callback"))
     context = app_context(origin)
     shop = "<!doctype html><title>Shop</title><h1>Shop</h1>"
