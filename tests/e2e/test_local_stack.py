@@ -64,8 +64,11 @@ class Browserless:
 @pytest.fixture(scope="module")
 def local_stack():
     port = free_port()
+    # DEMO_PORT too: PORT+1, the default, is the kind of port Linux gives outgoing
+    # connections, and on a busy machine one of them may hold it.
     process = subprocess.Popen(["make", "--no-print-directory", "run"], cwd=ROOT,
-                               env={**os.environ, "PORT": str(port)},
+                               env={**os.environ, "PORT": str(port),
+                                    "DEMO_PORT": str(free_port())},
                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
                                start_new_session=True)
     output = []
