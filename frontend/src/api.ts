@@ -27,8 +27,21 @@ export const ERROR_CODES = [
   'payload_too_large',
   'unsupported_media_type',
   'locked',
+  'mfa_setup_required',
+  'no_pending_setup',
+  'setup_expired',
+  'second_factor_required',
   'internal',
   'unavailable',
+  'invalid_client',
+  'invalid_grant',
+  'unsupported_grant_type',
+  'invalid_scope',
+  'invalid_token',
+  'insufficient_scope',
+  'request_not_found',
+  'not_found',
+  'conflict',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 

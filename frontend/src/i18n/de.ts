@@ -94,8 +94,29 @@ export const de: Catalogue = {
         'Der Server konnte die Anfrage nicht lesen. Laden Sie die Seite neu und versuchen Sie es erneut.',
       locked:
         'Ihr Konto ist nach zu vielen Fehlversuchen gesperrt. Versuchen Sie es später erneut, oder bitten Sie Ihren Administrator, es zu entsperren.',
+      mfa_setup_required:
+        'Ihre Organisation verlangt eine Authenticator-App. Richten Sie eine ein, um fortzufahren.',
+      no_pending_setup:
+        'Es gibt keine Einrichtung einer Authenticator-App, die bestätigt werden könnte. Beginnen Sie die Einrichtung erneut.',
+      setup_expired:
+        'Diese Einrichtung ist abgelaufen, oder es wurden zu viele falsche Codes eingegeben. Beginnen Sie die Einrichtung erneut.',
+      second_factor_required:
+        'Ihre Organisation verlangt einen zweiten Faktor, und dies ist Ihr einziger. Fügen Sie zuerst einen weiteren hinzu.',
       internal: 'Auf dem Server ist ein Fehler aufgetreten. Versuchen Sie es gleich noch einmal.',
       unavailable: 'Der Dienst ist gerade ausgelastet. Versuchen Sie es gleich noch einmal.',
+      invalid_client: 'Die Anwendung konnte nicht erkannt werden. Wenden Sie sich an Ihren Administrator.',
+      invalid_grant:
+        'Die Anmeldeanfrage ist nicht mehr gültig. Kehren Sie zur Anwendung zurück und melden Sie sich erneut an.',
+      unsupported_grant_type:
+        'Die Anwendung hat etwas angefordert, das der Dienst nicht unterstützt. Wenden Sie sich an Ihren Administrator.',
+      invalid_scope:
+        'Die Anwendung hat einen Zugriff angefordert, den der Dienst nicht gewährt. Wenden Sie sich an Ihren Administrator.',
+      invalid_token: 'Das Zugriffstoken ist ungültig oder abgelaufen. Melden Sie sich erneut an.',
+      insufficient_scope: 'Dazu fehlt Ihnen die Berechtigung.',
+      request_not_found:
+        'Diese Anmeldeanfrage ist abgelaufen oder wurde bereits verwendet. Kehren Sie zur Anwendung zurück und melden Sie sich erneut an.',
+      not_found: 'Das Angeforderte gibt es nicht.',
+      conflict: 'Das steht im Widerspruch zu einer Änderung an anderer Stelle. Laden Sie die Seite neu und versuchen Sie es erneut.',
     },
   },
 

@@ -93,8 +93,22 @@ export const en = {
       unsupported_media_type: 'The server could not read the request. Reload the page and try again.',
       locked:
         'Your account is locked after too many wrong attempts. Try again later, or ask your administrator to unlock it.',
+      mfa_setup_required: 'Your organisation requires an authenticator app. Set one up to continue.',
+      no_pending_setup: 'There is no authenticator set-up to confirm. Start the set-up again.',
+      setup_expired: 'This set-up has expired or had too many wrong codes. Start the set-up again.',
+      second_factor_required:
+        'Your organisation requires a second factor, and this is your only one. Add another one before removing it.',
       internal: 'Something went wrong on the server. Try again in a moment.',
       unavailable: 'The service is busy. Try again in a moment.',
+      invalid_client: 'The application could not be identified. Contact your administrator.',
+      invalid_grant: 'The sign-in request is no longer valid. Go back to the application and sign in again.',
+      unsupported_grant_type: 'The application asked for something the service does not support. Contact your administrator.',
+      invalid_scope: 'The application asked for access the service does not grant. Contact your administrator.',
+      invalid_token: 'The access token is not valid or has expired. Sign in again.',
+      insufficient_scope: 'You do not have permission to do this.',
+      request_not_found: 'This sign-in request has expired or was already used. Go back to the application and sign in again.',
+      not_found: 'What you asked for does not exist.',
+      conflict: 'This conflicts with a change made somewhere else. Reload the page and try again.',
     } satisfies Record<ErrorCode, string>,
   },
 

@@ -94,8 +94,28 @@ export const es: Catalogue = {
         'El servidor no ha podido leer la solicitud. Vuelva a cargar la página e inténtelo de nuevo.',
       locked:
         'Su cuenta se ha bloqueado tras demasiados intentos fallidos. Vuelva a intentarlo más tarde o pida a su administrador que la desbloquee.',
+      mfa_setup_required:
+        'Su organización exige una aplicación de autenticación. Configure una para continuar.',
+      no_pending_setup: 'No hay ninguna configuración de la aplicación de autenticación que confirmar. Vuelva a empezar la configuración.',
+      setup_expired:
+        'Esta configuración ha caducado o se han introducido demasiados códigos incorrectos. Vuelva a empezar la configuración.',
+      second_factor_required:
+        'Su organización exige un segundo factor y este es el único que tiene. Añada otro antes de quitarlo.',
       internal: 'Se ha producido un error en el servidor. Vuelva a intentarlo en unos instantes.',
       unavailable: 'El servicio está sobrecargado en este momento. Vuelva a intentarlo en unos instantes.',
+      invalid_client: 'No se ha podido identificar la aplicación. Póngase en contacto con su administrador.',
+      invalid_grant:
+        'La solicitud de inicio de sesión ya no es válida. Vuelva a la aplicación e inicie sesión de nuevo.',
+      unsupported_grant_type:
+        'La aplicación ha pedido algo que el servicio no admite. Póngase en contacto con su administrador.',
+      invalid_scope:
+        'La aplicación ha pedido un acceso que el servicio no concede. Póngase en contacto con su administrador.',
+      invalid_token: 'El token de acceso no es válido o ha caducado. Vuelva a iniciar sesión.',
+      insufficient_scope: 'No tiene permiso para hacer esto.',
+      request_not_found:
+        'Esta solicitud de inicio de sesión ha caducado o ya se ha usado. Vuelva a la aplicación e inicie sesión de nuevo.',
+      not_found: 'Lo que ha pedido no existe.',
+      conflict: 'Esto choca con un cambio hecho en otro lugar. Vuelva a cargar la página e inténtelo de nuevo.',
     },
   },
 
