@@ -131,13 +131,13 @@ export function renderAccount(ctx: ViewContext, root: HTMLElement, handoff: Hand
       // The other sessions were just purged, and the notice's count is stale.
       notice?.remove();
       sessions.reloadAfterPurge();
-      void activity.reload();
+      activity.reloadAfterChange();
       void totp.reload();
     });
     const totp = authenticatorCard(ctx, me, {
       changed: () => {
         sessions.reloadAfterPurge();
-        void activity.reload();
+        activity.reloadAfterChange();
       },
       firstSetUp: () => void offerBackupCodes(codes),
     });

@@ -13,7 +13,12 @@ import { iconButton } from './widgets.js';
 export interface ActivityCard {
   element: HTMLElement;
   reload(): Promise<void>;
+  /** After a change: its event is written from the DynamoDB stream, moments later. */
+  reloadAfterChange(): void;
 }
+
+/** When to look again after a change: the stream's record usually lands within a second or two. */
+const CHANGE_SETTLE_MS = [1500, 5000];
 
 function activityItem(row: ActivityRow): HTMLLIElement {
   const t = strings().activity;
@@ -75,5 +80,14 @@ export function activityCard(ctx: ViewContext): ActivityCard {
   });
   const reload = (): Promise<void> => activityLoader.reload();
 
-  return { element, reload };
+  function reloadAfterChange(): void {
+    void reload();
+    for (const delay of CHANGE_SETTLE_MS) {
+      window.setTimeout(() => {
+        if (!ctx.signal.aborted && element.isConnected) void reload();
+      }, delay);
+    }
+  }
+
+  return { element, reload, reloadAfterChange };
 }
