@@ -17,8 +17,8 @@ export interface ActivityCard {
   reloadAfterChange(): void;
 }
 
-/** When to look again after a change: the stream's record usually lands within a second or two. */
-const CHANGE_SETTLE_MS = [1500, 5000];
+/** When to look again after a change: the stream's record usually lands within a second or two, later on a busy machine. */
+const CHANGE_SETTLE_MS = [1500, 4000, 8000, 15000];
 
 function activityItem(row: ActivityRow): HTMLLIElement {
   const t = strings().activity;
