@@ -343,7 +343,7 @@ export const de: Catalogue = {
 
   reauthDialog: {
     title: 'Bestätigen Sie Ihr Passwort, um fortzufahren',
-    body: 'Geben Sie zu Ihrer Sicherheit Ihr Passwort erneut ein, bevor Sie Ihre Backup-Codes oder Sitzungen ändern.',
+    body: 'Geben Sie zu Ihrer Sicherheit Ihr Passwort erneut ein, bevor Sie Ihre Authenticator-App, Backup-Codes oder Sitzungen ändern.',
     password: 'Passwort',
     confirm: 'Bestätigen',
     cancel: 'Abbrechen',

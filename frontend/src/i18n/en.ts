@@ -335,7 +335,7 @@ export const en = {
 
   reauthDialog: {
     title: 'Confirm your password to continue',
-    body: 'For your security, enter your password again before changing your backup codes or sessions.',
+    body: 'For your security, enter your password again before changing your authenticator app, backup codes or sessions.',
     password: 'Password',
     confirm: 'Confirm',
     cancel: 'Cancel',

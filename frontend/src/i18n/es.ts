@@ -343,7 +343,7 @@ export const es: Catalogue = {
 
   reauthDialog: {
     title: 'Confirme su contraseña para continuar',
-    body: 'Por su seguridad, vuelva a introducir su contraseña antes de cambiar sus códigos de respaldo o sus sesiones.',
+    body: 'Por su seguridad, vuelva a introducir su contraseña antes de cambiar su aplicación de autenticación, sus códigos de respaldo o sus sesiones.',
     password: 'Contraseña',
     confirm: 'Confirmar',
     cancel: 'Cancelar',
