@@ -182,7 +182,7 @@ export const es: Catalogue = {
     copyKey: 'Copiar la clave',
     keyCopied: 'Clave copiada',
     keyCopyFailed: 'No se ha podido copiar la clave. Escríbala a mano.',
-    expires: (time) => `Confírmelo antes de las ${time}.`,
+    expires: (time) => `Plazo para confirmarlo: ${time}.`,
     codeLabel: 'Código de la aplicación',
     codeHint: 'El código de 6 dígitos que muestra ahora la aplicación.',
     confirm: 'Confirmar',
