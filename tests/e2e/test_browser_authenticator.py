@@ -6,7 +6,9 @@ factor straight to the set-up; and the recent security activity in English and G
 from __future__ import annotations
 
 import re
+import time
 from dataclasses import dataclass
+from typing import Any
 
 import pytest
 from browser import (
@@ -29,11 +31,14 @@ from browser import (
     submit_totp,
 )
 from languages import english_on_screen, texts
-from playwright.sync_api import Locator, Page, expect
+from playwright.sync_api import Browser, Locator, Page, expect
 
 pytestmark = pytest.mark.e2e
 
 REQUIRE_MFA_TENANT = "e2e-require-mfa"
+# Its changes need a sign-in younger than a minute (the policy's minimum).
+RECENT_TENANT = "e2e-totp-recent"
+RECENT_MAX_AGE = 60
 KEY_SHAPE = re.compile(r"^[A-Z2-7]{4}(?: [A-Z2-7]{4})+$")
 # What the server's QR code may be drawn with, once the page has imported it.
 QR_ELEMENTS = {"svg", "g", "path", "rect"}
@@ -50,6 +55,18 @@ class Users:
     required: Account  # require_mfa tenant, password only: sent to the set-up
 
 
+@dataclass(frozen=True)
+class AgedSignIn:
+    account: Account
+    storage_state: Any
+    signed_in_at: float  # time.monotonic()
+
+    def wait_until_stale(self) -> None:
+        remaining = self.signed_in_at + RECENT_MAX_AGE + 1.5 - time.monotonic()
+        if remaining > 0:
+            time.sleep(remaining)
+
+
 def password_only(stack: LocalStack, tenant: str, username: str) -> Account:
     """A user without a second factor; the authenticator is the one the test sets up."""
     stack.admin("create-user", tenant, username, "--password-stdin", stdin=PASSWORD + "\n")
@@ -57,7 +74,21 @@ def password_only(stack: LocalStack, tenant: str, username: str) -> Account:
 
 
 @pytest.fixture(scope="module")
-def users(stack: LocalStack) -> Users:
+def aged_sign_in(stack: LocalStack, chromium: Browser) -> AgedSignIn:
+    """A sign-in made when this module starts: older than its tenant allows by its last test."""
+    stack.admin("create-tenant", RECENT_TENANT, "--name", "Recent Ltd",
+                "--reauth-max-age-seconds", str(RECENT_MAX_AGE))
+    account = stack.create_user(RECENT_TENANT, "aged")
+    context = chromium.new_context(viewport={"width": 1280, "height": 800}, locale="en-US")
+    try:
+        sign_in_with_totp(context.new_page(), stack.url, account)
+        return AgedSignIn(account, context.storage_state(), time.monotonic())
+    finally:
+        context.close()
+
+
+@pytest.fixture(scope="module")
+def users(stack: LocalStack, aged_sign_in: AgedSignIn) -> Users:
     stack.admin("create-tenant", REQUIRE_MFA_TENANT, "--name", "Strict Ltd", "--require-mfa", "on")
     return Users(first=password_only(stack, "demo", "totp-first"),
                  replacing=stack.create_user("demo", "totp-replacing"),
@@ -371,3 +402,31 @@ def test_the_activity_lists_the_events_in_english_and_in_german(new_context, sta
     screenshot(page, "activity-de", full_page=True)
     assert_accessible(page, "activity (de)")
     page.get_by_label("Sprache").select_option("en")
+
+
+def test_an_old_sign_in_confirms_the_password_before_the_key_is_shown(
+        new_context, stack, users, aged_sign_in) -> None:
+    # GIVEN a session signed in longer ago than its tenant allows for changes
+    aged_sign_in.wait_until_stale()
+    user = aged_sign_in.account
+    page = new_context(storage_state=aged_sign_in.storage_state).new_page()
+    page.goto(f"{stack.url}/t/{user.tenant}/account/security")
+    expect_account_page(page)
+
+    # WHEN the user asks to replace the authenticator, THEN the password comes first
+    page.get_by_role("button", name="Replace authenticator app").click()
+    prompt = page.get_by_test_id("reauth-dialog")
+    expect(prompt).to_be_visible()
+    expect(page.get_by_test_id("totp-setup-dialog")).to_have_count(0)
+    expect(prompt).to_contain_text("authenticator app")
+    prompt.get_by_label("Password").fill(user.password)
+    prompt.get_by_role("button", name="Confirm").click()
+    expect(prompt).to_have_count(0)
+
+    # AND the set-up goes on by itself, and its code confirms it
+    dialog = page.get_by_test_id("totp-setup-dialog")
+    expect(dialog).to_be_visible()
+    user.authenticator = Authenticator(key_of(dialog))
+    confirm_code(dialog, user.authenticator.code())
+    expect(dialog).to_have_count(0)
+    expect(card(page).get_by_role("status")).to_contain_text("Your new authenticator app is set up")
