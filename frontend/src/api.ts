@@ -27,8 +27,21 @@ export const ERROR_CODES = [
   'payload_too_large',
   'unsupported_media_type',
   'locked',
+  'mfa_setup_required',
+  'no_pending_setup',
+  'setup_expired',
+  'second_factor_required',
   'internal',
   'unavailable',
+  'invalid_client',
+  'invalid_grant',
+  'unsupported_grant_type',
+  'invalid_scope',
+  'invalid_token',
+  'insufficient_scope',
+  'request_not_found',
+  'not_found',
+  'conflict',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
@@ -68,7 +81,9 @@ export type Generation = string;
 
 export type LoginResult =
   | { status: 'mfa_required'; flow: string; methods: MfaMethod[] }
-  | { status: 'authenticated' };
+  | { status: 'authenticated' }
+  /** Signed in under the tenant's require_mfa without a second factor: only the set-up is open. */
+  | { status: 'mfa_setup_required' };
 
 export interface MfaResult {
   status: 'authenticated';
@@ -126,6 +141,29 @@ export interface PendingAuthorization {
 
 /** What the page may send an application back with instead of a code. */
 export type AuthorizationCancel = 'access_denied' | 'login_required';
+/** A pending authenticator set-up: shown once, active only after a current code confirms it. */
+export interface TotpSetup {
+  /** The key (base32) for typing into the app. */
+  secret: string;
+  otpauthUri: string;
+  /** The key as a QR code: SVG markup of shapes only (the page still imports it element by element). */
+  qrSvg: string;
+  expiresAt: Timestamp | null;
+}
+
+/** One event of the user's own security activity (GET /me/activity), newest first. */
+export interface ActivityEvent {
+  id: string;
+  at: Timestamp | null;
+  /** sign_in, backup_codes_added, … (the page names each; an unknown one is "other"). */
+  type: string;
+  ip: string | null;
+  userAgent: string | null;
+  /** `user`, `operator`, or `admin:<client id>`. */
+  actor: string | null;
+  /** A sign-in's method: password, totp, backup_code. */
+  method: string | null;
+}
 
 /**
  * Seconds to wait from a Retry-After header: either delta-seconds or an
@@ -173,6 +211,7 @@ export class ApiClient {
       return { status: 'mfa_required', flow, methods: mfaMethods(body['methods']) };
     }
     if (body['status'] === 'authenticated') return { status: 'authenticated' };
+    if (body['status'] === 'mfa_setup_required') return { status: 'mfa_setup_required' };
     throw badShape('status');
   }
 
@@ -228,6 +267,44 @@ export class ApiClient {
 
   async removeBackupCodes(): Promise<void> {
     await this.request('DELETE', '/me/backup-codes');
+  }
+
+  /** A new pending set-up (403 reauthentication_required when the sign-in is not recent). */
+  async startTotpSetup(): Promise<TotpSetup> {
+    const body = record(await this.request('POST', '/me/totp'));
+    const secret = requiredString(body['secret'], 'secret');
+    if (!/^[A-Z2-7]+$/.test(secret)) throw badShape('secret');
+    const qrSvg = requiredString(body['qr_svg'], 'qr_svg');
+    if (!qrSvg.startsWith('<svg ')) throw badShape('qr_svg');
+    return {
+      secret,
+      otpauthUri: requiredString(body['otpauth_uri'], 'otpauth_uri'),
+      qrSvg,
+      expiresAt: timestamp(body['expires_at'], 'expires_at'),
+    };
+  }
+
+  /** Makes the pending set-up the user's authenticator (replacing any before it). */
+  async confirmTotp(code: string): Promise<void> {
+    await this.request('POST', '/me/totp/confirm', { code });
+  }
+
+  async removeTotp(): Promise<void> {
+    await this.request('DELETE', '/me/totp');
+  }
+
+  async activity(): Promise<ActivityEvent[]> {
+    const body = record(await this.request('GET', '/me/activity'));
+    const list = Array.isArray(body['events']) ? body['events'] : [];
+    return list.filter(isRecord).map((e) => ({
+      id: requiredString(e['id'], 'event id'),
+      at: timestamp(e['at'], 'event at'),
+      type: requiredString(e['type'], 'event type'),
+      ip: optionalString(e['ip']),
+      userAgent: optionalString(e['user_agent']),
+      actor: optionalString(e['actor']),
+      method: optionalString(e['method']),
+    }));
   }
 
   async sessions(): Promise<Session[]> {

@@ -82,3 +82,8 @@ function organisation(file: CodesFile): string {
 export function buildClipboardText(codes: readonly string[]): string {
   return codes.map((c) => formatBackupCode(c)).join('\n');
 }
+
+/** An authenticator key as people copy it by hand: groups of four ("JBSW Y3DP EHPK …"). */
+export function groupKey(secret: string): string {
+  return (secret.replace(/\s+/g, '').match(/.{1,4}/g) ?? []).join(' ');
+}

@@ -58,3 +58,8 @@ export function formatWait(totalSeconds: number): string {
   const [amount, unit] = s < 60 ? [s, 'second'] : s < 3600 ? [Math.ceil(s / 60), 'minute'] : [Math.ceil(s / 3600), 'hour'];
   return new Intl.NumberFormat(locale(), { style: 'unit', unit, unitDisplay: 'long' }).format(amount);
 }
+
+/** "10:14" / "10:14 AM": a time of today, in the page's locale. */
+export function formatTime(date: Date, options: DateOptions = {}): string {
+  return dateFormat(options, { timeStyle: 'short' }).format(date);
+}

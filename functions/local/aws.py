@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 from typing import Any
 
+from moto.dynamodb.models import DynamoDBBackend
 from moto.moto_server.threaded_moto_server import ThreadedMotoServer
 from moto.moto_server.werkzeug_app import (
     DomainDispatcherApplication,
@@ -29,9 +30,42 @@ class SerialisedWsgi:
             return list(self._app(environ, start_response))
 
 
+def keep_streams_through_cancelled_transactions() -> None:
+    """A cancelled transaction writes nothing, to its tables or to their streams.
+
+    moto rolls a cancelled TransactWriteItems back by putting deep copies of the tables
+    in their place, stream shards included: the records of the cancelled writes stay in
+    the shard that readers hold iterators on, and every later record goes to the copy,
+    which no reader sees. The stream pumps then deliver a change that never happened
+    and nothing after it (no purge, no event, no audit). Here the shard stays the one
+    readers know, without the cancelled records, as in DynamoDB.
+    """
+    original = DynamoDBBackend.transact_write_items
+    if getattr(original, "keeps_streams", False):
+        return
+
+    def transact_write_items(self: DynamoDBBackend, transact_items: list[dict[str, Any]]) -> None:
+        shards = {name: (table.stream_shard, len(table.stream_shard.items))
+                  for name, table in self.tables.items() if table.stream_shard is not None}
+        try:
+            original(self, transact_items)
+        except Exception:
+            for name, (shard, length) in shards.items():
+                table = self.tables.get(name)
+                if table is not None and table.stream_shard is not shard:
+                    del shard.items[length:]
+                    shard.table = table
+                    table.stream_shard = shard
+            raise
+
+    transact_write_items.keeps_streams = True  # type: ignore[attr-defined]
+    DynamoDBBackend.transact_write_items = transact_write_items  # type: ignore[method-assign]
+
+
 class LocalAws(ThreadedMotoServer):
     def __init__(self, host: str = "127.0.0.1", port: int = 0) -> None:
         super().__init__(ip_address=host, port=port, verbose=False)
+        keep_streams_through_cancelled_transactions()
 
     def _server_entry(self) -> None:
         app = SerialisedWsgi(DomainDispatcherApplication(create_backend_app))

@@ -356,8 +356,8 @@ def expect_account_page(page: Page) -> None:
 
 
 def settled(page: Page) -> None:
-    """Both cards loaded (a card is aria-busy while it loads)."""
-    for test_id in ("backup-codes-card", "sessions-card"):
+    """Every card loaded (a card is aria-busy while it loads)."""
+    for test_id in ("authenticator-card", "backup-codes-card", "sessions-card", "activity-card"):
         card = page.get_by_test_id(test_id)
         expect(card).to_be_visible()
         expect(card).not_to_have_attribute("aria-busy", "true")

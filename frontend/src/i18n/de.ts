@@ -131,8 +131,29 @@ export const de: Catalogue = {
         'Der Server konnte die Anfrage nicht lesen. Laden Sie die Seite neu und versuchen Sie es erneut.',
       locked:
         'Ihr Konto ist nach zu vielen Fehlversuchen gesperrt. Versuchen Sie es später erneut, oder bitten Sie Ihren Administrator, es zu entsperren.',
+      mfa_setup_required:
+        'Ihre Organisation verlangt eine Authenticator-App. Richten Sie eine ein, um fortzufahren.',
+      no_pending_setup:
+        'Es gibt keine Einrichtung einer Authenticator-App, die bestätigt werden könnte. Beginnen Sie die Einrichtung erneut.',
+      setup_expired:
+        'Diese Einrichtung ist abgelaufen, oder es wurden zu viele falsche Codes eingegeben. Beginnen Sie die Einrichtung erneut.',
+      second_factor_required:
+        'Ihre Organisation verlangt einen zweiten Faktor, und dies ist Ihr einziger. Fügen Sie zuerst einen weiteren hinzu.',
       internal: 'Auf dem Server ist ein Fehler aufgetreten. Versuchen Sie es gleich noch einmal.',
       unavailable: 'Der Dienst ist gerade ausgelastet. Versuchen Sie es gleich noch einmal.',
+      invalid_client: 'Die Anwendung konnte nicht erkannt werden. Wenden Sie sich an Ihren Administrator.',
+      invalid_grant:
+        'Die Anmeldeanfrage ist nicht mehr gültig. Kehren Sie zur Anwendung zurück und melden Sie sich erneut an.',
+      unsupported_grant_type:
+        'Die Anwendung hat etwas angefordert, das der Dienst nicht unterstützt. Wenden Sie sich an Ihren Administrator.',
+      invalid_scope:
+        'Die Anwendung hat einen Zugriff angefordert, den der Dienst nicht gewährt. Wenden Sie sich an Ihren Administrator.',
+      invalid_token: 'Das Zugriffstoken ist ungültig oder abgelaufen. Melden Sie sich erneut an.',
+      insufficient_scope: 'Dazu fehlt Ihnen die Berechtigung.',
+      request_not_found:
+        'Diese Anmeldeanfrage ist abgelaufen oder wurde bereits verwendet. Kehren Sie zur Anwendung zurück und melden Sie sich erneut an.',
+      not_found: 'Das Angeforderte gibt es nicht.',
+      conflict: 'Das steht im Widerspruch zu einer Änderung an anderer Stelle. Laden Sie die Seite neu und versuchen Sie es erneut.',
     },
   },
 
@@ -151,6 +172,118 @@ export const de: Catalogue = {
     intro:
       'Mit den Wiederherstellungsoptionen können Sie sich anmelden, wenn Sie keinen Code von Ihrer Authenticator-App erhalten.',
     loadFailed: 'Ihr Konto konnte nicht geladen werden.',
+  },
+
+  setupRequired: {
+    title: 'Richten Sie Ihre Authenticator-App ein',
+    intro: (tenant) =>
+      `${tenant} verlangt bei der Anmeldung einen zweiten Schritt. Richten Sie eine Authenticator-App ein, um zu Ihrem Konto zu gelangen.`,
+    start: 'Authenticator-App einrichten',
+  },
+
+  authenticator: {
+    heading: 'Authenticator-App',
+    description:
+      'Eine App auf Ihrem Smartphone, etwa Google Authenticator oder Microsoft Authenticator, zeigt Ihnen bei jeder Anmeldung einen Code.',
+    sessionsNote:
+      'Wenn Sie die Authenticator-App einrichten, ersetzen oder entfernen, werden Ihre anderen Sitzungen beendet.',
+    loading: 'Ihre Authenticator-App wird geladen…',
+    loadFailed: 'Der Status Ihrer Authenticator-App konnte nicht geladen werden.',
+    on: 'Ihre Authenticator-App ist eingerichtet. Bei jeder Anmeldung wird ein Code daraus abgefragt.',
+    off: 'Sie haben keine Authenticator-App eingerichtet.',
+    enabledBadge: 'Ein',
+    disabledBadge: 'Aus',
+    setUp: 'Authenticator-App einrichten',
+    replace: 'Authenticator-App ersetzen',
+    remove: 'Authenticator-App entfernen',
+    added: 'Ihre Authenticator-App ist eingerichtet. Ihre anderen Sitzungen wurden beendet.',
+    replaced:
+      'Ihre neue Authenticator-App ist eingerichtet; die bisherige funktioniert nicht mehr. Ihre anderen Sitzungen wurden beendet.',
+    removed: 'Ihre Authenticator-App wurde entfernt. Ihre anderen Sitzungen wurden beendet.',
+    notEnabledAnymore: 'Sie haben keine Authenticator-App mehr. Jetzt wird der aktuelle Stand angezeigt.',
+  },
+
+  lastFactor: {
+    totp: 'Ihre Organisation verlangt einen zweiten Faktor, und die Authenticator-App ist Ihr einziger. Fügen Sie Backup-Codes hinzu, bevor Sie sie entfernen.',
+    codes:
+      'Ihre Organisation verlangt einen zweiten Faktor, und die Backup-Codes sind Ihr einziger. Richten Sie eine Authenticator-App ein, bevor Sie sie entfernen.',
+  },
+
+  totpSetupDialog: {
+    title: 'Richten Sie Ihre Authenticator-App ein',
+    replaceTitle: 'Ersetzen Sie Ihre Authenticator-App',
+    scan: 'Scannen Sie diesen QR-Code mit Ihrer Authenticator-App.',
+    replaceNote: 'Ihre bisherige Authenticator-App funktioniert weiter, bis Sie die neue bestätigen.',
+    qrLabel: 'QR-Code für Ihre Authenticator-App',
+    qrMissing: 'Der QR-Code kann nicht angezeigt werden. Geben Sie stattdessen den Schlüssel unten ein.',
+    keyIntro: 'Scannen nicht möglich? Geben Sie stattdessen diesen Schlüssel in der App ein:',
+    keyLabel: 'Schlüssel',
+    copyKey: 'Schlüssel kopieren',
+    keyCopied: 'Schlüssel kopiert',
+    keyCopyFailed: 'Der Schlüssel konnte nicht kopiert werden. Tippen Sie ihn ab.',
+    expires: (time) => `Bestätigen Sie bis ${time}.`,
+    codeLabel: 'Code aus der App',
+    codeHint: 'Der 6-stellige Code, den die App gerade anzeigt.',
+    confirm: 'Bestätigen',
+    cancel: 'Abbrechen',
+    startAgain: 'Neu beginnen',
+    invalidFormat: 'Geben Sie den 6-stelligen Code ein, den die App anzeigt.',
+    invalidCode:
+      'Dieser Code ist falsch. Geben Sie den Code ein, den die App gerade anzeigt, und prüfen Sie die Uhrzeit Ihres Smartphones.',
+    expired:
+      'Diese Einrichtung ist abgelaufen, oder es wurden zu viele falsche Codes eingegeben. Beginnen Sie neu, um einen neuen Schlüssel zu erhalten.',
+  },
+
+  removeTotpDialog: {
+    title: 'Authenticator-App entfernen?',
+    body: 'Codes aus Ihrer Authenticator-App funktionieren sofort nicht mehr. Ihre anderen Sitzungen werden beendet.',
+    confirm: 'Entfernen',
+    cancel: 'Abbrechen',
+  },
+
+  codesOffer: {
+    title: 'Auch Backup-Codes hinzufügen?',
+    body: 'Wenn Sie Ihr Smartphone verlieren, können Sie sich mit Backup-Codes anmelden. Jeder Code gilt einmal, und Sie sehen sie nur jetzt.',
+    confirm: 'Backup-Codes hinzufügen',
+    cancel: 'Nicht jetzt',
+  },
+
+  activity: {
+    heading: 'Letzte Sicherheitsaktivitäten',
+    description: 'Anmeldungen und Änderungen an der Sicherheit Ihres Kontos, die neuesten zuerst.',
+    loading: 'Ihre letzten Aktivitäten werden geladen…',
+    loadFailed: 'Ihre letzten Aktivitäten konnten nicht geladen werden.',
+    empty: 'Noch keine Sicherheitsaktivitäten.',
+    listLabel: 'Letzte Sicherheitsereignisse',
+    refresh: 'Aktivitäten aktualisieren',
+    ip: 'IP-Adresse',
+    byOperator: 'Durch den Betreiber des Dienstes',
+    byAdmin: 'Durch einen Administrator',
+    events: {
+      sign_in: 'Angemeldet',
+      sign_in_password: 'Mit Ihrem Passwort angemeldet',
+      sign_in_totp: 'Mit Ihrer Authenticator-App angemeldet',
+      sign_in_backup_code: 'Mit einem Backup-Code angemeldet',
+      sign_in_failed: 'Fehlgeschlagene Anmeldung',
+      sign_in_failed_password: 'Fehlgeschlagene Anmeldung: falsches Passwort',
+      sign_in_failed_totp: 'Fehlgeschlagene Anmeldung: falscher Code der Authenticator-App',
+      sign_in_failed_backup_code: 'Fehlgeschlagene Anmeldung: falscher Backup-Code',
+      second_factor_locked: 'Zweiter Schritt nach zu vielen falschen Codes gesperrt',
+      backup_code_used: 'Backup-Code verwendet',
+      backup_codes_added: 'Backup-Codes hinzugefügt',
+      backup_codes_regenerated: 'Backup-Codes neu generiert',
+      backup_codes_removed: 'Backup-Codes entfernt',
+      authenticator_added: 'Authenticator-App eingerichtet',
+      authenticator_removed: 'Authenticator-App entfernt',
+      mfa_reset: 'Zweite Faktoren zurückgesetzt',
+      unlocked: 'Konto entsperrt',
+      sessions_ended: 'Sitzungen beendet',
+      user_created: 'Konto erstellt',
+      user_deleted: 'Konto gelöscht',
+      password_reset: 'Passwort zurückgesetzt',
+      email_changed: 'E-Mail-Adresse geändert',
+      other: 'Anderes Sicherheitsereignis',
+    },
   },
 
   backupNotice: {
@@ -247,7 +380,7 @@ export const de: Catalogue = {
 
   reauthDialog: {
     title: 'Bestätigen Sie Ihr Passwort, um fortzufahren',
-    body: 'Geben Sie zu Ihrer Sicherheit Ihr Passwort erneut ein, bevor Sie Ihre Backup-Codes oder Sitzungen ändern.',
+    body: 'Geben Sie zu Ihrer Sicherheit Ihr Passwort erneut ein, bevor Sie Ihre Authenticator-App, Backup-Codes oder Sitzungen ändern.',
     password: 'Passwort',
     confirm: 'Bestätigen',
     cancel: 'Abbrechen',

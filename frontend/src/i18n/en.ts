@@ -131,8 +131,22 @@ export const en = {
       unsupported_media_type: 'The server could not read the request. Reload the page and try again.',
       locked:
         'Your account is locked after too many wrong attempts. Try again later, or ask your administrator to unlock it.',
+      mfa_setup_required: 'Your organisation requires an authenticator app. Set one up to continue.',
+      no_pending_setup: 'There is no authenticator set-up to confirm. Start the set-up again.',
+      setup_expired: 'This set-up has expired or had too many wrong codes. Start the set-up again.',
+      second_factor_required:
+        'Your organisation requires a second factor, and this is your only one. Add another one before removing it.',
       internal: 'Something went wrong on the server. Try again in a moment.',
       unavailable: 'The service is busy. Try again in a moment.',
+      invalid_client: 'The application could not be identified. Contact your administrator.',
+      invalid_grant: 'The sign-in request is no longer valid. Go back to the application and sign in again.',
+      unsupported_grant_type: 'The application asked for something the service does not support. Contact your administrator.',
+      invalid_scope: 'The application asked for access the service does not grant. Contact your administrator.',
+      invalid_token: 'The access token is not valid or has expired. Sign in again.',
+      insufficient_scope: 'You do not have permission to do this.',
+      request_not_found: 'This sign-in request has expired or was already used. Go back to the application and sign in again.',
+      not_found: 'What you asked for does not exist.',
+      conflict: 'This conflicts with a change made somewhere else. Reload the page and try again.',
     } satisfies Record<ErrorCode, string>,
   },
 
@@ -150,6 +164,117 @@ export const en = {
     intro:
       'Recovery options let you sign in when you cannot get a code from your authenticator app.',
     loadFailed: 'Your account could not be loaded.',
+  },
+
+  // --- Additional Authentication: the authenticator app, the set-up that require_mfa
+  // asks for, and the user's own security activity.
+
+  setupRequired: {
+    title: 'Set up your authenticator app',
+    intro: (tenant: string) =>
+      `${tenant} requires a second step when you sign in. Set up an authenticator app to continue to your account.`,
+    start: 'Set up authenticator app',
+  },
+
+  authenticator: {
+    heading: 'Authenticator app',
+    description: 'An app on your phone, such as Google Authenticator or Microsoft Authenticator, gives you a code each time you sign in.',
+    sessionsNote: 'Setting up, replacing or removing the authenticator app signs you out of your other sessions.',
+    loading: 'Loading your authenticator app…',
+    loadFailed: 'The status of your authenticator app could not be loaded.',
+    on: 'Your authenticator app is set up. Each sign-in asks for a code from it.',
+    off: 'You have no authenticator app set up.',
+    enabledBadge: 'On',
+    disabledBadge: 'Off',
+    setUp: 'Set up authenticator app',
+    replace: 'Replace authenticator app',
+    remove: 'Remove authenticator app',
+    added: 'Your authenticator app is set up. Any other sessions of yours were signed out.',
+    replaced: 'Your new authenticator app is set up; the old one no longer works. Any other sessions of yours were signed out.',
+    removed: 'Your authenticator app was removed. Any other sessions of yours were signed out.',
+    notEnabledAnymore: 'You no longer have an authenticator app. The latest status is shown now.',
+  },
+
+  /** 409 second_factor_required: under the tenant's require_mfa, the last second factor stays. */
+  lastFactor: {
+    totp: 'Your organisation requires a second factor, and your authenticator app is your only one. Add backup codes before removing it.',
+    codes: 'Your organisation requires a second factor, and your backup codes are your only one. Set up an authenticator app before removing them.',
+  },
+
+  totpSetupDialog: {
+    title: 'Set up your authenticator app',
+    replaceTitle: 'Replace your authenticator app',
+    scan: 'Scan this QR code with your authenticator app.',
+    replaceNote: 'Your current authenticator app keeps working until you confirm the new one.',
+    qrLabel: 'QR code for your authenticator app',
+    qrMissing: 'The QR code cannot be shown. Enter the key below instead.',
+    keyIntro: 'Cannot scan it? Enter this key in the app instead:',
+    keyLabel: 'Key',
+    copyKey: 'Copy key',
+    keyCopied: 'Key copied',
+    keyCopyFailed: 'The key could not be copied. Type it in instead.',
+    expires: (time: string) => `Confirm before ${time}.`,
+    codeLabel: 'Code from the app',
+    codeHint: 'The 6-digit code the app shows now.',
+    confirm: 'Confirm',
+    cancel: 'Cancel',
+    startAgain: 'Start again',
+    invalidFormat: 'Enter the 6-digit code that the app shows.',
+    invalidCode: 'That code is not correct. Enter the code the app shows now; check that the time on your phone is right.',
+    expired: 'This set-up has expired or had too many wrong codes. Start again to get a new key.',
+  },
+
+  removeTotpDialog: {
+    title: 'Remove authenticator app?',
+    body: 'Codes from your authenticator app stop working at once. You will be signed out of your other sessions.',
+    confirm: 'Remove',
+    cancel: 'Cancel',
+  },
+
+  codesOffer: {
+    title: 'Add backup codes too?',
+    body: 'If you lose your phone, backup codes let you sign in. Each code works once; you see them only now.',
+    confirm: 'Add backup codes',
+    cancel: 'Not now',
+  },
+
+  activity: {
+    heading: 'Recent security activity',
+    description: 'Sign-ins and changes to your account’s security, newest first.',
+    loading: 'Loading your recent activity…',
+    loadFailed: 'Your recent activity could not be loaded.',
+    empty: 'No security activity yet.',
+    listLabel: 'Recent security events',
+    refresh: 'Refresh activity',
+    ip: 'IP address',
+    byOperator: 'By the service operator',
+    byAdmin: 'By an administrator',
+    /** What happened, by the audit event's type (and a sign-in's method). */
+    events: {
+      sign_in: 'Signed in',
+      sign_in_password: 'Signed in with your password',
+      sign_in_totp: 'Signed in with your authenticator app',
+      sign_in_backup_code: 'Signed in with a backup code',
+      sign_in_failed: 'Failed sign-in',
+      sign_in_failed_password: 'Failed sign-in: wrong password',
+      sign_in_failed_totp: 'Failed sign-in: wrong authenticator code',
+      sign_in_failed_backup_code: 'Failed sign-in: wrong backup code',
+      second_factor_locked: 'Second step locked after too many wrong codes',
+      backup_code_used: 'Backup code used',
+      backup_codes_added: 'Backup codes added',
+      backup_codes_regenerated: 'Backup codes regenerated',
+      backup_codes_removed: 'Backup codes removed',
+      authenticator_added: 'Authenticator app set up',
+      authenticator_removed: 'Authenticator app removed',
+      mfa_reset: 'Second factors reset',
+      unlocked: 'Account unlocked',
+      sessions_ended: 'Sessions ended',
+      user_created: 'Account created',
+      user_deleted: 'Account deleted',
+      password_reset: 'Password reset',
+      email_changed: 'Email address changed',
+      other: 'Other security event',
+    },
   },
 
   backupNotice: {
@@ -248,7 +373,7 @@ export const en = {
 
   reauthDialog: {
     title: 'Confirm your password to continue',
-    body: 'For your security, enter your password again before changing your backup codes or sessions.',
+    body: 'For your security, enter your password again before changing your authenticator app, backup codes or sessions.',
     password: 'Password',
     confirm: 'Confirm',
     cancel: 'Cancel',

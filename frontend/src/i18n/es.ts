@@ -130,8 +130,28 @@ export const es: Catalogue = {
         'El servidor no ha podido leer la solicitud. Vuelva a cargar la página e inténtelo de nuevo.',
       locked:
         'Su cuenta se ha bloqueado tras demasiados intentos fallidos. Vuelva a intentarlo más tarde o pida a su administrador que la desbloquee.',
+      mfa_setup_required:
+        'Su organización exige una aplicación de autenticación. Configure una para continuar.',
+      no_pending_setup: 'No hay ninguna configuración de la aplicación de autenticación que confirmar. Vuelva a empezar la configuración.',
+      setup_expired:
+        'Esta configuración ha caducado o se han introducido demasiados códigos incorrectos. Vuelva a empezar la configuración.',
+      second_factor_required:
+        'Su organización exige un segundo factor y este es el único que tiene. Añada otro antes de quitarlo.',
       internal: 'Se ha producido un error en el servidor. Vuelva a intentarlo en unos instantes.',
       unavailable: 'El servicio está sobrecargado en este momento. Vuelva a intentarlo en unos instantes.',
+      invalid_client: 'No se ha podido identificar la aplicación. Póngase en contacto con su administrador.',
+      invalid_grant:
+        'La solicitud de inicio de sesión ya no es válida. Vuelva a la aplicación e inicie sesión de nuevo.',
+      unsupported_grant_type:
+        'La aplicación ha pedido algo que el servicio no admite. Póngase en contacto con su administrador.',
+      invalid_scope:
+        'La aplicación ha pedido un acceso que el servicio no concede. Póngase en contacto con su administrador.',
+      invalid_token: 'El token de acceso no es válido o ha caducado. Vuelva a iniciar sesión.',
+      insufficient_scope: 'No tiene permiso para hacer esto.',
+      request_not_found:
+        'Esta solicitud de inicio de sesión ha caducado o ya se ha usado. Vuelva a la aplicación e inicie sesión de nuevo.',
+      not_found: 'Lo que ha pedido no existe.',
+      conflict: 'Esto choca con un cambio hecho en otro lugar. Vuelva a cargar la página e inténtelo de nuevo.',
     },
   },
 
@@ -149,6 +169,118 @@ export const es: Catalogue = {
     intro:
       'Las opciones de recuperación le permiten iniciar sesión cuando no puede obtener un código de su aplicación de autenticación.',
     loadFailed: 'No se ha podido cargar su cuenta.',
+  },
+
+  setupRequired: {
+    title: 'Configure su aplicación de autenticación',
+    intro: (tenant) =>
+      `${tenant} exige un segundo paso al iniciar sesión. Configure una aplicación de autenticación para acceder a su cuenta.`,
+    start: 'Configurar la aplicación de autenticación',
+  },
+
+  authenticator: {
+    heading: 'Aplicación de autenticación',
+    description:
+      'Una aplicación de su teléfono, como Google Authenticator o Microsoft Authenticator, le da un código cada vez que inicia sesión.',
+    sessionsNote:
+      'Al configurar, sustituir o quitar la aplicación de autenticación, se cierran sus demás sesiones.',
+    loading: 'Cargando su aplicación de autenticación…',
+    loadFailed: 'No se ha podido cargar el estado de su aplicación de autenticación.',
+    on: 'Su aplicación de autenticación está configurada. Cada inicio de sesión le pide un código de ella.',
+    off: 'No tiene ninguna aplicación de autenticación configurada.',
+    enabledBadge: 'Activada',
+    disabledBadge: 'Desactivada',
+    setUp: 'Configurar la aplicación de autenticación',
+    replace: 'Sustituir la aplicación de autenticación',
+    remove: 'Quitar la aplicación de autenticación',
+    added: 'Su aplicación de autenticación está configurada. Se han cerrado sus demás sesiones.',
+    replaced:
+      'Su nueva aplicación de autenticación está configurada; la anterior ya no funciona. Se han cerrado sus demás sesiones.',
+    removed: 'Se ha quitado su aplicación de autenticación. Se han cerrado sus demás sesiones.',
+    notEnabledAnymore: 'Ya no tiene aplicación de autenticación. Ahora se muestra el estado actual.',
+  },
+
+  lastFactor: {
+    totp: 'Su organización exige un segundo factor y la aplicación de autenticación es el único que tiene. Añada códigos de respaldo antes de quitarla.',
+    codes:
+      'Su organización exige un segundo factor y los códigos de respaldo son el único que tiene. Configure una aplicación de autenticación antes de quitarlos.',
+  },
+
+  totpSetupDialog: {
+    title: 'Configure su aplicación de autenticación',
+    replaceTitle: 'Sustituya su aplicación de autenticación',
+    scan: 'Escanee este código QR con su aplicación de autenticación.',
+    replaceNote: 'Su aplicación de autenticación actual sigue funcionando hasta que confirme la nueva.',
+    qrLabel: 'Código QR para su aplicación de autenticación',
+    qrMissing: 'No se puede mostrar el código QR. Introduzca la clave de abajo.',
+    keyIntro: '¿No puede escanearlo? Introduzca esta clave en la aplicación:',
+    keyLabel: 'Clave',
+    copyKey: 'Copiar la clave',
+    keyCopied: 'Clave copiada',
+    keyCopyFailed: 'No se ha podido copiar la clave. Escríbala a mano.',
+    expires: (time) => `Plazo para confirmarlo: ${time}.`,
+    codeLabel: 'Código de la aplicación',
+    codeHint: 'El código de 6 dígitos que muestra ahora la aplicación.',
+    confirm: 'Confirmar',
+    cancel: 'Cancelar',
+    startAgain: 'Empezar de nuevo',
+    invalidFormat: 'Introduzca el código de 6 dígitos que muestra la aplicación.',
+    invalidCode:
+      'El código no es correcto. Introduzca el que muestra ahora la aplicación y compruebe que la hora de su teléfono es correcta.',
+    expired:
+      'Esta configuración ha caducado o se han introducido demasiados códigos incorrectos. Empiece de nuevo para obtener una clave nueva.',
+  },
+
+  removeTotpDialog: {
+    title: '¿Quitar la aplicación de autenticación?',
+    body: 'Los códigos de su aplicación de autenticación dejan de funcionar de inmediato. Se cerrarán sus demás sesiones.',
+    confirm: 'Quitar',
+    cancel: 'Cancelar',
+  },
+
+  codesOffer: {
+    title: '¿Añadir también códigos de respaldo?',
+    body: 'Si pierde el teléfono, los códigos de respaldo le permiten iniciar sesión. Cada código sirve una vez y solo los verá ahora.',
+    confirm: 'Añadir códigos de respaldo',
+    cancel: 'Ahora no',
+  },
+
+  activity: {
+    heading: 'Actividad de seguridad reciente',
+    description: 'Inicios de sesión y cambios en la seguridad de su cuenta, del más reciente al más antiguo.',
+    loading: 'Cargando su actividad reciente…',
+    loadFailed: 'No se ha podido cargar su actividad reciente.',
+    empty: 'Todavía no hay actividad de seguridad.',
+    listLabel: 'Eventos de seguridad recientes',
+    refresh: 'Actualizar la actividad',
+    ip: 'Dirección IP',
+    byOperator: 'Por el operador del servicio',
+    byAdmin: 'Por un administrador',
+    events: {
+      sign_in: 'Inicio de sesión',
+      sign_in_password: 'Inicio de sesión con su contraseña',
+      sign_in_totp: 'Inicio de sesión con su aplicación de autenticación',
+      sign_in_backup_code: 'Inicio de sesión con un código de respaldo',
+      sign_in_failed: 'Intento de inicio de sesión fallido',
+      sign_in_failed_password: 'Intento de inicio de sesión fallido: contraseña incorrecta',
+      sign_in_failed_totp: 'Intento de inicio de sesión fallido: código de autenticación incorrecto',
+      sign_in_failed_backup_code: 'Intento de inicio de sesión fallido: código de respaldo incorrecto',
+      second_factor_locked: 'Segundo paso bloqueado tras demasiados códigos incorrectos',
+      backup_code_used: 'Código de respaldo usado',
+      backup_codes_added: 'Códigos de respaldo añadidos',
+      backup_codes_regenerated: 'Códigos de respaldo generados de nuevo',
+      backup_codes_removed: 'Códigos de respaldo quitados',
+      authenticator_added: 'Aplicación de autenticación configurada',
+      authenticator_removed: 'Aplicación de autenticación quitada',
+      mfa_reset: 'Segundos factores restablecidos',
+      unlocked: 'Cuenta desbloqueada',
+      sessions_ended: 'Sesiones finalizadas',
+      user_created: 'Cuenta creada',
+      user_deleted: 'Cuenta eliminada',
+      password_reset: 'Contraseña restablecida',
+      email_changed: 'Dirección de correo electrónico cambiada',
+      other: 'Otro evento de seguridad',
+    },
   },
 
   backupNotice: {
@@ -247,7 +379,7 @@ export const es: Catalogue = {
 
   reauthDialog: {
     title: 'Confirme su contraseña para continuar',
-    body: 'Por su seguridad, vuelva a introducir su contraseña antes de cambiar sus códigos de respaldo o sus sesiones.',
+    body: 'Por su seguridad, vuelva a introducir su contraseña antes de cambiar su aplicación de autenticación, sus códigos de respaldo o sus sesiones.',
     password: 'Contraseña',
     confirm: 'Confirmar',
     cancel: 'Cancelar',

@@ -22,6 +22,8 @@ export interface BackupCodesCard {
   reload(): Promise<void>;
   /** The regenerate flow, started from elsewhere (the "few codes left" notice). */
   regenerate(opener: HTMLElement): Promise<void>;
+  /** The add flow, started from elsewhere (the offer after a first authenticator). */
+  add(): Promise<void>;
 }
 
 /** Errors that mean the page shows a stale state: explain, then reload the status. */
@@ -43,7 +45,9 @@ function staleExplanation(error: ApiError & { code: StaleCode }): string {
 
 /** A confirmed change either shows its error in the window (it stays open) or closes and reports it. */
 function keepOpenFor(error: unknown): string | null {
-  return isUnauthenticated(error) || isStale(error) ? null : describeError(error);
+  if (isUnauthenticated(error) || isStale(error)) return null;
+  // Under the tenant's require_mfa the last second factor stays: say which one, and what to do.
+  return describeError(error, { second_factor_required: strings().lastFactor.codes });
 }
 
 interface Confirmation {
@@ -226,8 +230,9 @@ export function backupCodesCard(ctx: ViewContext, me: Me, onCodesChanged: () => 
   /** Changes made so far: the refresh after an older one no longer speaks or moves focus. */
   let changesMade = 0;
 
+  const addButton = iconButton('plus', t.add, 'add-codes', (b) => void add(b));
   const display = statusDisplay(frame, {
-    whenOff: [iconButton('plus', t.add, 'add-codes', (b) => void add(b))],
+    whenOff: [addButton],
     whenOn: [
       iconButton('refresh', t.regenerate, 'regenerate-codes', (b) => void regenerate(b)),
       iconButton('trash', t.remove, 'remove-codes', (b) => void remove(b), 'danger'),
@@ -351,5 +356,5 @@ export function backupCodesCard(ctx: ViewContext, me: Me, onCodesChanged: () => 
     return confirmThenChange(opener, REMOVE, () => ctx.api.removeBackupCodes().then(() => null), t.removed);
   }
 
-  return { element, reload, regenerate };
+  return { element, reload, regenerate, add: () => add(addButton) };
 }

@@ -1,7 +1,8 @@
 // What the account cards show, worked out from the API's data without the DOM
 // (pure, so the cheap tests cover it); the cards only turn it into elements.
 
-import type { BackupCodesStatus, BackupCodeUse, Session, Timestamp } from '../api.js';
+import type { ActivityEvent, BackupCodesStatus, BackupCodeUse, Session, Timestamp } from '../api.js';
+import type { Catalogue } from '../i18n/catalogue.js';
 import { formatDate, formatDateTime, formatRelative, parseTimestamp } from '../dates.js';
 import { strings } from '../strings.js';
 import { browserName } from '../useragent.js';
@@ -126,4 +127,71 @@ export function sessionRows(sessions: readonly Session[], now: Date): SessionRow
 function endWhen(session: Session, now: Date): string | null {
   const seen = parseTimestamp(session.lastSeenAt ?? session.createdAt);
   return seen ? formatRelative(seen, now) : null;
+}
+
+type EventName = keyof Catalogue['activity']['events'];
+
+/** The audit event types that have a name of their own (GET /me/activity may send any of them). */
+const EVENT_TYPES: ReadonlySet<string> = new Set<EventName>([
+  'sign_in',
+  'sign_in_failed',
+  'second_factor_locked',
+  'backup_code_used',
+  'backup_codes_added',
+  'backup_codes_regenerated',
+  'backup_codes_removed',
+  'authenticator_added',
+  'authenticator_removed',
+  'mfa_reset',
+  'unlocked',
+  'sessions_ended',
+  'user_created',
+  'user_deleted',
+  'password_reset',
+  'email_changed',
+]);
+/** Sign-ins, failed or not, are named with their method. */
+const WITH_METHOD: ReadonlySet<string> = new Set(['sign_in', 'sign_in_failed']);
+const METHODS: ReadonlySet<string> = new Set(['password', 'totp', 'backup_code']);
+
+/** Which name an event gets: its type's, with a sign-in's method; "other" for a type the page does not know. */
+export function eventName(type: string, method: string | null): EventName {
+  if (!EVENT_TYPES.has(type)) return 'other';
+  if (WITH_METHOD.has(type) && method !== null && METHODS.has(method)) return `${type}_${method}` as EventName;
+  return type as EventName;
+}
+
+export interface ActivityRow {
+  id: string;
+  /** "Signed in with a backup code". */
+  what: string;
+  when: TimeView | null;
+  /** The full date and time, for the relative one's tooltip. */
+  at: string | null;
+  /** "Firefox on Linux", when the event names a browser. */
+  browser: string | null;
+  ip: string | null;
+  /** Who did it, when not the user: an administrator, the operator. */
+  by: string | null;
+}
+
+/** The user's security events, newest first. */
+export function activityRows(events: readonly ActivityEvent[], now: Date): ActivityRow[] {
+  const t = strings().activity;
+  const at = (event: ActivityEvent): number => parseTimestamp(event.at)?.getTime() ?? 0;
+  return [...events]
+    .sort((a, b) => at(b) - at(a))
+    .map((event) => {
+      const date = parseTimestamp(event.at);
+      const actor = event.actor ?? 'user';
+      return {
+        id: event.id,
+        what: t.events[eventName(event.type, event.method)],
+        when: timeView(event.at, 'relative', now),
+        at: date ? formatDateTime(date) : null,
+        browser: event.userAgent ? browserName(event.userAgent) : null,
+        ip: event.ip,
+        by: actor === 'operator' ? t.byOperator : actor.startsWith('admin') ? t.byAdmin : null,
+      };
+    });
 }

@@ -126,7 +126,8 @@ export function renderSignIn(ctx: ViewContext, root: HTMLElement, handoff: Hando
         settle(ctx, ctx.api.login(name, secret), {
           done: (result) => {
             password.input.value = '';
-            if (result.status === 'authenticated') signedIn(null);
+            // mfa_setup_required: the account page offers only the authenticator set-up.
+            if (result.status !== 'mfa_required') signedIn(null);
             else showSecondFactor(result.flow, result.methods, result.methods[0] ?? 'totp');
           },
           failed: (err) => {
