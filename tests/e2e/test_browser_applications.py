@@ -11,6 +11,7 @@ of backup codes in another browser.
 
 from __future__ import annotations
 
+import base64
 import json
 import re
 import time
@@ -25,12 +26,14 @@ import requests
 from browser import (
     PASSWORD,
     Account,
+    Authenticator,
     Guard,
     LocalStack,
     add_codes,
     assert_accessible,
     close_codes_dialog,
     codes_in_dialog,
+    enter_password,
     expect_account_page,
     free_port,
     screenshot,
@@ -566,3 +569,59 @@ def test_an_applications_sign_in_speaks_the_readers_language(app_context, stack,
     page.locator("input[name=totp]").fill(user.authenticator.code())
     page.get_by_role("button", name=texts(page, "de")["signIn.verify"]).click()
     expect_signed_in_at_application(page, stack, user)
+
+
+# --- the tenant's require_mfa on the way to an application ---------------------------------
+
+def test_a_user_without_a_second_factor_sets_one_up_then_reaches_the_application(
+        app_context, stack) -> None:
+    """Under require_mfa a password-only user is not sent to the application before
+    they have a second factor: the page has them set up an authenticator, then completes
+    the request. The ID token says how they proved who they are: the password (the
+    code enrolled the authenticator; it proved nothing about the person)."""
+    stack.admin("create-tenant", "strict-apps", "--name", "Strict Apps", "--require-mfa", "on")
+    stack.admin("create-user", "strict-apps", "newcomer", "--password-stdin",
+                stdin=PASSWORD + "\n")
+    account = Account("strict-apps", "newcomer", PASSWORD, Authenticator("A" * 32))
+    origin = f"http://127.0.0.1:{free_port()}"
+    client = json.loads(stack.admin("--json", "create-client", "strict-apps", "Strict Shop",
+                                    "--redirect-uri", f"{origin}/callback"))
+    context = app_context(origin)
+    context.route(f"{origin}/**", lambda route: route.fulfill(
+        status=200, content_type="text/html", body="<!doctype html><title>Shop</title>"))
+    page = context.new_page()
+    page.goto(f"{stack.url}/t/strict-apps/api/oidc/authorize?" + urlencode({
+        "client_id": client["client_id"], "redirect_uri": f"{origin}/callback",
+        "response_type": "code", "scope": "openid", "state": "st", "nonce": "n-1"}))
+    expect(heading(page, "Sign in to Strict Shop")).to_be_visible()
+
+    # WHEN the password is right, THEN the set-up comes first, naming the application
+    enter_password(page, account)
+    expect(heading(page, "Set up your authenticator app")).to_be_visible()
+    expect(page.get_by_text("then you continue to Strict Shop")).to_be_visible()
+    expect(page.get_by_role("button", name="Back to Strict Shop")).to_be_visible()
+    assert_accessible(page, "set-up required on the way to an application")
+    screenshot(page, "application-set-up-first")
+
+    # WHEN the authenticator is set up from the key shown
+    page.get_by_role("button", name="Set up authenticator app").click()
+    dialog = page.get_by_test_id("totp-setup-dialog")
+    expect(dialog).to_be_visible()
+    account.authenticator = Authenticator(dialog.get_by_test_id("totp-key").inner_text()
+                                          .replace(" ", "").strip())
+    dialog.locator("input[name=totp]").fill(account.authenticator.code())
+    dialog.get_by_role("button", name="Confirm").click()
+
+    # THEN the application gets its code, and the token tells of the password alone
+    page.wait_for_url(f"{origin}/callback?*")
+    query = parse_qs(urlsplit(page.url).query)
+    assert query["state"] == ["st"] and "error" not in query, page.url
+    answer = requests.post(f"{stack.url}/t/strict-apps/api/oidc/token", timeout=10, data={
+        "grant_type": "authorization_code", "code": query["code"][0],
+        "redirect_uri": f"{origin}/callback"},
+        auth=(client["client_id"], client["client_secret"]))
+    assert answer.status_code == 200, answer.text
+    payload = answer.json()["id_token"].split(".")[1]
+    claims = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+    assert claims["nonce"] == "n-1" and claims["amr"] == ["pwd"]
+    assert "backup_code" not in claims

@@ -95,6 +95,8 @@ export const de: Catalogue = {
       `Eine Anwendung möchte Sie von Ihrem ${tenant}-Konto abmelden. Wenn Sie sich hier abmelden, werden Sie auch von den Anwendungen abgemeldet, bei denen Sie sich damit angemeldet haben.`,
     signOut: 'Abmelden',
     staySignedIn: 'Angemeldet bleiben',
+    setupIntro: (tenant, client) =>
+      `${tenant} verlangt bei der Anmeldung einen zweiten Schritt. Richten Sie eine Authenticator-App ein; danach geht es weiter zu ${client}.`,
   },
 
   errors: {

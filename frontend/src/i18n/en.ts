@@ -98,6 +98,9 @@ export const en = {
       `An application asked to sign you out of your ${tenant} account. Signing out here also signs you out of the applications you signed in to with it.`,
     signOut: 'Sign out',
     staySignedIn: 'Stay signed in',
+    /** Under the tenant's require_mfa: an authenticator first, then on to the application. */
+    setupIntro: (tenant: string, client: string) =>
+      `${tenant} requires a second step when you sign in. Set up an authenticator app, then you continue to ${client}.`,
   },
 
   errors: {

@@ -94,6 +94,8 @@ export const es: Catalogue = {
       `Una aplicación ha pedido cerrar su sesión de la cuenta de ${tenant}. Al cerrarla aquí, también se cierra en las aplicaciones en las que inició sesión con ella.`,
     signOut: 'Cerrar sesión',
     staySignedIn: 'Mantener la sesión',
+    setupIntro: (tenant, client) =>
+      `${tenant} exige un segundo paso al iniciar sesión. Configure una aplicación de autenticación y después continuará a ${client}.`,
   },
 
   errors: {

@@ -24,6 +24,7 @@ import { pathFor } from '../router.js';
 import { strings } from '../strings.js';
 import { markBusy, say, withBusy } from '../ui.js';
 import type { Handoff, ViewContext } from './context.js';
+import { setupRequiredCard } from './authenticator.js';
 import { renderSignIn } from './signin.js';
 
 function isRequestGone(error: unknown): boolean {
@@ -195,6 +196,10 @@ export function renderPageTask(ctx: ViewContext, root: HTMLElement, handoff: Han
         },
         failed: (error) => {
           if (isRequestGone(error)) expired();
+          else if (error instanceof ApiError && error.is(403, 'mfa_setup_required')) {
+            if (request.prompt === 'none') cancel(requestId, request, 'login_required');
+            else setUpFirst(requestId, request);
+          }
           else if (request.prompt === 'none' && isReauthRequired(error)) cancel(requestId, request, 'login_required');
           else failed(error, () => complete(requestId, request));
         },
@@ -204,6 +209,18 @@ export function renderPageTask(ctx: ViewContext, root: HTMLElement, handoff: Han
           else signIn(requestId, request);
         },
       },
+    );
+  }
+
+  /** The tenant's require_mfa and no second factor yet: an authenticator first, then on. */
+  function setUpFirst(requestId: string, request: PendingAuthorization): void {
+    const card = setupRequiredCard(ctx, () => complete(requestId, request));
+    show(
+      'shield',
+      strings().setupRequired.title,
+      h('p', { class: 'auth-intro' }, strings().authorize.setupIntro(ctx.tenant.name, request.clientName)),
+      card,
+      h('div', { class: 'auth-links' }, backToApplication(requestId, request)),
     );
   }
 
