@@ -74,7 +74,8 @@ ENGLISH_ON_SCREEN_JS = r"""(phrases) => {
 # English phrases that may rightly stand on a page in another language: none of the
 # catalogue's today; brand and product names never come from it. Add here, with the
 # reason, a phrase that a language really writes the same (like "OK").
-SAME_IN_OTHER_LANGUAGES: frozenset[str] = frozenset({"OK"})
+# "Organisation" (the codes file's label) is German too: "Ihre Organisation verlangt ...".
+SAME_IN_OTHER_LANGUAGES: frozenset[str] = frozenset({"OK", "Organisation"})
 
 # What Intl writes in English: a date, a relative time or a wait formatted in the wrong
 # locale would show one of these (case kept: Spanish abbreviates March as "mar").

@@ -11,8 +11,10 @@ from pathlib import Path
 import pytest
 from browser import (
     ACCOUNT_PATH,
+    PASSWORD,
     SIGNIN_PATH,
     Account,
+    Authenticator,
     answer_once,
     codes_in_dialog,
     expect_account_page,
@@ -25,6 +27,11 @@ from playwright.sync_api import BrowserContext, Page, expect
 pytestmark = pytest.mark.e2e
 
 PHONE = {"width": 375, "height": 740}
+# The elements that reach past the right edge, innermost first: what to fix.
+WIDER_THAN_THE_SCREEN = """() => [...document.querySelectorAll('body *')]
+  .filter((e) => e.getBoundingClientRect().right > document.documentElement.clientWidth + 1)
+  .reverse().slice(0, 4)
+  .map((e) => `${e.localName}.${[...e.classList].join('.')}: ${Math.round(e.getBoundingClientRect().right)}`)"""
 
 
 @dataclass(frozen=True)
@@ -349,3 +356,66 @@ def test_the_english_check_is_not_blind(new_context, stack) -> None:
     }""")
     assert set(english_on_screen(page)) >= {"Sign in", "Username", "minutes"}
 
+
+@pytest.mark.parametrize("language", ["es", "de"])
+def test_the_authenticator_in_another_language_at_phone_width(language, new_context,
+                                                              stack) -> None:
+    """The authenticator's views and dialogs, in the tenant's require_mfa path and on
+    the account page: no English, axe-clean, nothing wider than a phone."""
+    tenant = f"strict-{language}"
+    stack.admin("create-tenant", tenant, "--name", "Strict", "--require-mfa", "on")
+    stack.admin("create-user", tenant, "newcomer", "--password-stdin", stdin=PASSWORD + "\n")
+    user = Account(tenant, "newcomer", PASSWORD, Authenticator("A" * 32))
+    context = new_context(locale=SETTINGS[language].browser_locale, viewport=PHONE,
+                          is_mobile=True, has_touch=True)
+    page = context.new_page()
+    page.goto(f"{stack.url}/t/{tenant}/")
+    if SETTINGS[language].picks_it:
+        expect(page.get_by_role("heading", name="Sign in", level=1)).to_be_visible()
+        page.get_by_label("Language").select_option(language)
+    me = Speaker(page, language)
+    me.sign_in_page()
+
+    def fits(view: str, *, full_page: bool = False) -> None:
+        width = page.evaluate("() => document.documentElement.scrollWidth")
+        wide = page.evaluate(WIDER_THAN_THE_SCREEN) if width > PHONE["width"] else []
+        assert width <= PHONE["width"], f"{view} ({language}) scrolls sideways: {width} px {wide}"
+        me.check(f"phone-authenticator-{view}", full_page=full_page)
+
+    # The set-up the tenant requires, its window, a wrong code
+    me.password_step(user)
+    expect(page.get_by_test_id("setup-required")).to_be_visible()
+    fits("01-set-up-required")
+    me.button("setupRequired.start").click()
+    dialog = page.get_by_test_id("totp-setup-dialog")
+    expect(dialog).to_be_visible()
+    fits("02-set-up-window", full_page=True)
+    key = dialog.get_by_test_id("totp-key").inner_text().replace(" ", "").strip()
+    user.authenticator = Authenticator(key)
+    wrong = f"{(int(user.authenticator.totp.now()) + 1) % 1_000_000:06d}"
+    dialog.locator("input[name=totp]").fill(wrong)
+    dialog.get_by_role("button", name=me.t["totpSetupDialog.confirm"], exact=True).click()
+    expect(dialog.get_by_role("alert").filter(has_text=me.t["totpSetupDialog.invalidCode"])
+           ).to_be_visible()
+    fits("03-wrong-code", full_page=True)
+
+    # The right code, then the offer of backup codes, then the account page
+    dialog.locator("input[name=totp]").fill(user.authenticator.code())
+    dialog.get_by_role("button", name=me.t["totpSetupDialog.confirm"], exact=True).click()
+    offer = page.get_by_test_id("codes-offer-dialog")
+    expect(offer).to_be_visible()
+    fits("04-codes-offer")
+    offer.get_by_role("button", name=me.t["codesOffer.cancel"], exact=True).click()
+    me.account_page()
+    fits("05-account", full_page=True)
+
+    # Removing the only second factor: the confirmation, then the refusal in words
+    me.button("authenticator.remove").click()
+    confirm = page.get_by_test_id("remove-totp-dialog")
+    expect(confirm).to_be_visible()
+    fits("06-remove-confirm")
+    confirm.get_by_role("button", name=me.t["removeTotpDialog.confirm"], exact=True).click()
+    expect(confirm.get_by_role("alert")).not_to_be_empty()
+    fits("07-last-factor")
+    confirm.get_by_role("button", name=me.t["removeTotpDialog.cancel"], exact=True).click()
+    expect(confirm).to_have_count(0)
