@@ -31,7 +31,8 @@ PHONE = {"width": 375, "height": 740}
 WIDER_THAN_THE_SCREEN = """() => [...document.querySelectorAll('body *')]
   .filter((e) => e.getBoundingClientRect().right > document.documentElement.clientWidth + 1)
   .reverse().slice(0, 4)
-  .map((e) => `${e.localName}.${[...e.classList].join('.')}: ${Math.round(e.getBoundingClientRect().right)}`)"""
+  .map((e) => `${e.localName}.${[...e.classList].join('.')}: `
+    + Math.round(e.getBoundingClientRect().right))"""
 
 
 @dataclass(frozen=True)
