@@ -29,8 +29,9 @@ TEMPLATE = ROOT / "infra" / "template.yaml"
 DOC = ROOT / "docs" / "SCALE.md"
 STAGE = "prod"
 
-# Public list prices, us-east-1, x86 Lambda, as read from the AWS pricing pages on the
-# date below (no free tier counted). Check them again before quoting a figure.
+# Public list prices, us-east-1, x86 Lambda (no free tier counted), as published: set by
+# hand on the date below, from the AWS pricing pages as last known (the build machine
+# cannot reach them). Check them again before quoting a figure.
 PRICES_READ = "2026-12-02"
 
 
@@ -385,7 +386,7 @@ def blocks(bench: dict[str, Any], config: dict[str, Any], template: str,
     out["month"] = "\n".join(rows)
 
     out["assumptions"] = "\n".join([
-        f"- Prices: public us-east-1 list prices read {PRICES_READ} (tests/bench/scale.py, "
+        f"- Prices: public us-east-1 list prices, set by hand {PRICES_READ} (tests/bench/scale.py, "
         "`Prices`), no free tier: Lambda x86 "
         f"${p.lambda_gb_second * 1e6:.4f} per million GB-s and "
         f"${p.lambda_request * 1e6:.2f} per million requests; API Gateway REST "
