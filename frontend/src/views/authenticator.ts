@@ -3,7 +3,7 @@
 
 import { ApiError, type Me } from '../api.js';
 import { confirmDialog } from '../dialogs.js';
-import { h, uid } from '../dom.js';
+import { h } from '../dom.js';
 import { icon } from '../icons.js';
 import { loader, reportFailure } from '../load.js';
 import { describeError, isUnauthenticated } from '../messages.js';
@@ -12,7 +12,7 @@ import { strings } from '../strings.js';
 import { markBusy, preservingFocus, returnFocus, say } from '../ui.js';
 import type { ViewContext } from './context.js';
 import { setUpAuthenticator } from './totp-setup.js';
-import { iconButton } from './widgets.js';
+import { factorCardFrame, iconButton } from './widgets.js';
 
 export interface AuthenticatorCard {
   element: HTMLElement;
@@ -40,27 +40,10 @@ function removeError(error: unknown): string | null {
 
 export function authenticatorCard(ctx: ViewContext, me: Me, hooks: AuthenticatorHooks): AuthenticatorCard {
   const t = strings().authenticator;
-  const headingId = uid('totp-heading');
-  const heading = h('h2', { id: headingId, class: 'card-title', tabindex: '-1' }, t.heading);
-  const badge = h('span', { class: 'badge' });
-  const actions = h('div', { class: 'card-actions' });
-  const body = h('div', { class: 'card-body' });
-  const statusMessage = h('p', { class: 'card-status', role: 'status' });
-  const errorMessage = h('p', { class: 'card-error', role: 'alert' });
-  const element = h(
-    'section',
-    { class: 'card', 'aria-labelledby': headingId, 'data-testid': 'authenticator-card' },
-    h(
-      'div',
-      { class: 'card-head' },
-      h('div', { class: 'card-head-title' }, h('span', { class: 'card-icon' }, icon('shield')), heading, badge),
-      actions,
-    ),
-    h('p', { class: 'card-desc' }, t.description),
-    body,
-    h('p', { class: 'note' }, icon('info', 'icon icon-sm'), h('span', null, t.sessionsNote)),
-    statusMessage,
-    errorMessage,
+  const { element, heading, badge, actions, body, statusMessage, errorMessage } = factorCardFrame(
+    'shield',
+    'authenticator-card',
+    t,
   );
 
   const whenOff = [iconButton('plus', t.setUp, 'set-up-totp', (b) => void setUp(b))];

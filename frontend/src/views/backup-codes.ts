@@ -4,7 +4,7 @@
 import { ApiError, type BackupCodesStatus, type ErrorCode, type Generation, type Me, type NewBackupCodes } from '../api.js';
 import { parseTimestamp } from '../dates.js';
 import { confirmDialog, type ConfirmOutcome, type ConfirmTexts } from '../dialogs.js';
-import { fill, h, srOnly, uid } from '../dom.js';
+import { fill, h, srOnly } from '../dom.js';
 import { icon } from '../icons.js';
 import { loader, reportFailure } from '../load.js';
 import { describeError, isUnauthenticated } from '../messages.js';
@@ -15,7 +15,7 @@ import { markBusy, preservingFocus, returnFocus, say, withBusy } from '../ui.js'
 import { showCodesDialog } from './codes-dialog.js';
 import type { ViewContext } from './context.js';
 import { codesDetails, type CodesDetails, type UsageRow } from './models.js';
-import { iconButton, timeText } from './widgets.js';
+import { factorCardFrame, iconButton, timeText, type FactorCardFrame } from './widgets.js';
 
 export interface BackupCodesCard {
   element: HTMLElement;
@@ -77,42 +77,9 @@ async function outcomeOf<T>(task: () => Promise<T>): Promise<ConfirmOutcome<T>> 
   }
 }
 
-/** The card's fixed frame, and the parts of it that change. */
-interface Frame {
-  element: HTMLElement;
-  heading: HTMLElement;
-  badge: HTMLElement;
-  actions: HTMLElement;
-  body: HTMLElement;
-  statusMessage: HTMLElement;
-  errorMessage: HTMLElement;
-}
-
-function cardFrame(): Frame {
+function cardFrame(): FactorCardFrame {
   const t = strings().codes;
-  const headingId = uid('codes-heading');
-  const heading = h('h2', { id: headingId, class: 'card-title', tabindex: '-1' }, t.heading);
-  const badge = h('span', { class: 'badge', hidden: true });
-  const actions = h('div', { class: 'card-actions' });
-  const body = h('div', { class: 'card-body' }, h('p', { class: 'loading' }, t.loading));
-  const statusMessage = h('p', { class: 'card-status', role: 'status' });
-  const errorMessage = h('p', { class: 'card-error', role: 'alert' });
-  const element = h(
-    'section',
-    { class: 'card', 'aria-labelledby': headingId, 'aria-busy': 'true', 'data-testid': 'backup-codes-card' },
-    h(
-      'div',
-      { class: 'card-head' },
-      h('div', { class: 'card-head-title' }, h('span', { class: 'card-icon' }, icon('key')), heading, badge),
-      actions,
-    ),
-    h('p', { class: 'card-desc' }, t.description),
-    body,
-    h('p', { class: 'note' }, icon('info', 'icon icon-sm'), h('span', null, t.sessionsNote)),
-    statusMessage,
-    errorMessage,
-  );
-  return { element, heading, badge, actions, body, statusMessage, errorMessage };
+  return factorCardFrame('key', 'backup-codes-card', t, t.loading);
 }
 
 /** The card's body: how many codes are left, when they were made and used; or that there are none. */
@@ -174,7 +141,7 @@ interface Actions {
  * while the state keeps them, so a redraw never swaps the button under a click, or
  * the one a dialog returns focus to.
  */
-function statusDisplay(frame: Frame, buttons: Actions): {
+function statusDisplay(frame: FactorCardFrame, buttons: Actions): {
   show(status: BackupCodesStatus): void;
   showFailure(reason: string, retry: () => Promise<void>): void;
 } {
