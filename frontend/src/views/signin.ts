@@ -10,6 +10,7 @@ import { describeError, retryWait } from '../messages.js';
 import { strings } from '../strings.js';
 import { markBusy, withBusy } from '../ui.js';
 import type { Handoff, SignInNotice, SignInProgress, ViewContext } from './context.js';
+import { TOTP_INPUT } from './widgets.js';
 
 interface Field {
   wrapper: HTMLDivElement;
@@ -147,17 +148,7 @@ export function renderSignIn(ctx: ViewContext, root: HTMLElement, handoff: Hando
     const code = isTotp
       ? field(
           t.totpLabel,
-          {
-            name: 'totp',
-            type: 'text',
-            inputmode: 'numeric',
-            autocomplete: 'one-time-code',
-            pattern: '[0-9 ]*',
-            maxlength: '8',
-            spellcheck: 'false',
-            required: true,
-            class: 'input-code',
-          },
+          TOTP_INPUT,
           errorId,
           t.totpHint,
         )

@@ -13,6 +13,7 @@ import { qrImage } from '../qr.js';
 import { withReauth } from '../reauth.js';
 import { strings } from '../strings.js';
 import { refocus, say, withBusy } from '../ui.js';
+import { TOTP_INPUT } from './widgets.js';
 
 export type SetupOutcome = { kind: 'confirmed' } | { kind: 'cancelled' } | { kind: 'failed'; error: unknown };
 
@@ -50,19 +51,7 @@ function showSetupDialog(api: ApiClient, first: TotpSetup, opener: HTMLElement, 
   const expiry = h('p', { class: 'field-hint' });
   const copyStatus = h('p', { class: 'dialog-status', role: 'status' });
   const copy = h('button', { type: 'button', class: 'btn btn-secondary btn-small' }, icon('copy', 'icon icon-sm'), t.copyKey);
-  const input = h('input', {
-    id: codeId,
-    name: 'totp',
-    type: 'text',
-    inputmode: 'numeric',
-    autocomplete: 'one-time-code',
-    pattern: '[0-9 ]*',
-    maxlength: '8',
-    spellcheck: 'false',
-    required: true,
-    class: 'input-code',
-    'aria-describedby': `${hintId} ${errorId}`,
-  });
+  const input = h('input', { id: codeId, ...TOTP_INPUT, 'aria-describedby': `${hintId} ${errorId}` });
   const error = h('p', { id: errorId, class: 'field-error', role: 'alert' });
   const cancel = h('button', { type: 'button', class: 'btn btn-secondary' }, t.cancel);
   const startAgain = h('button', { type: 'button', class: 'btn btn-secondary', hidden: true }, t.startAgain);

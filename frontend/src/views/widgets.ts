@@ -4,6 +4,19 @@ import { h, uid } from '../dom.js';
 import { icon, type IconName } from '../icons.js';
 import type { TimeView } from './models.js';
 
+/** The attributes of a field for an authenticator app's code (6 digits; spaces allowed). */
+export const TOTP_INPUT = {
+  name: 'totp',
+  type: 'text',
+  inputmode: 'numeric',
+  autocomplete: 'one-time-code',
+  pattern: '[0-9 ]*',
+  maxlength: '8',
+  spellcheck: 'false',
+  required: true,
+  class: 'input-code',
+} as const;
+
 /** An icon-only button; its accessible name (also its tooltip) is `label`. */
 export function iconButton(
   name: IconName,
