@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from .audit import AuditEvent, AuditType, of_request
 from .errors import InvalidRequest, NotFound
@@ -86,9 +86,7 @@ class Administration:
         user = User(tenant=tenant, username=username, password_hash=self._p.hasher.hash(password),
                     created_at=self._p.clock.now(), totp_secret=new.totp_secret, email=email,
                     subject=self._p.new_id())
-        created = of_request(self._p.new_id(), tenant, username, user.created_at,
-                             "user_created", None, actor=actor)
-        self._p.users.create(user, created.kept_for(policy))
+        self._p.users.create(user, self._event(policy, tenant, username, "user_created", actor))
         return user, made
 
     def delete_user(self, tenant: str, policy: TenantPolicy, username: object,
@@ -110,18 +108,16 @@ class Administration:
         self._change(tenant, policy, username, actor, "sessions_ended")
 
     def unlock(self, tenant: str, policy: TenantPolicy, username: object, actor: str) -> None:
-        username = self._existing(tenant, username)
-        self._p.users.reset_failures(tenant, username)
-        self._audit(policy, tenant, username, "unlocked", actor)
+        username = validate_username(username)
+        self._p.users.reset_failures(tenant, username, self._event(
+            policy, tenant, username, "unlocked", actor))
 
     def reset_password(self, tenant: str, policy: TenantPolicy, username: object,
                        password: object, actor: str) -> None:
         """A new password; every session ends (whoever knew the old one is out)."""
-        username = self._existing(tenant, username)
-        self._p.users.set_password_hash(tenant, username,
-                                        self._p.hasher.hash(checked_new_password(password)))
-        self._change(tenant, policy, username, actor, "sessions_ended", audited=False)
-        self._audit(policy, tenant, username, "password_reset", actor)
+        password_hash = self._p.hasher.hash(checked_new_password(password))
+        self._change(tenant, policy, username, actor, "sessions_ended",
+                     audit_as="password_reset", password_hash=password_hash)
 
     def list_users(self, tenant: str, limit: object = None,
                    cursor: str | None = None) -> tuple[list[UserRow], str | None]:
@@ -133,30 +129,25 @@ class Administration:
         return self._p.audit.recent(tenant, user, page_size(limit), cursor)
 
     def _change(self, tenant: str, policy: TenantPolicy, username: object,  # noqa: PLR0913
-                actor: str, kind: ChangeKind, *, audited: bool = True,
-                **removes: bool) -> None:
+                actor: str, kind: ChangeKind, *, audit_as: AuditType | None = None,
+                password_hash: str | None = None, **removes: bool) -> None:
+        """One change in one transaction: the credential generation moves (every session
+        ends), what it removes goes, and its audit event is written with it. A change
+        that is also a code-set fact is audited from the stream instead."""
         username = validate_username(username)
         now = self._p.clock.now()
         change = Change(kind, actor, now, credential_generation=self._p.new_id())
-        audit = None
-        if audited and kind in _AUDITED_HERE:
-            audit = of_request(change.credential_generation, tenant, username, now,
-                               _AUDITED_HERE[kind], None, actor=actor).kept_for(policy)
+        audit_as = audit_as or _AUDITED_HERE.get(kind)
+        audit = None if audit_as is None else replace(self._event(
+            policy, tenant, username, audit_as, actor), id=change.credential_generation)
         if not self._p.changes.apply(UserChange(tenant, username, change, audit=audit,
-                                                **removes)):
+                                                password_hash=password_hash, **removes)):
             raise NotFound(f"User {username} does not exist.")
 
-    def _existing(self, tenant: str, username: object) -> str:
-        username = validate_username(username)
-        if self._p.users.get(tenant, username) is None:
-            raise NotFound(f"User {username} does not exist.")
-        return username
-
-    def _audit(self, policy: TenantPolicy, tenant: str, username: str,
-               kind: AuditType, actor: str) -> None:
-        event = of_request(self._p.new_id(), tenant, username, self._p.clock.now(),
-                           kind, None, actor=actor)
-        self._p.audit.record(event.kept_for(policy))
+    def _event(self, policy: TenantPolicy, tenant: str, username: str,
+               kind: AuditType, actor: str) -> AuditEvent:
+        return of_request(self._p.new_id(), tenant, username, self._p.clock.now(),
+                          kind, None, actor=actor).kept_for(policy)
 
 
 # The changes audited here. A reset and a removal of codes are facts of the code-set

@@ -52,8 +52,10 @@ class UserRepository(Protocol):
     def lock_until(self, tenant: str, username: str, until: float) -> None:
         """Lock the second factor after a failure that reached the threshold."""
         ...
-    def reset_failures(self, tenant: str, username: str) -> None:
-        """Clear the second-factor count and lock (an operator's unlock)."""
+    def reset_failures(self, tenant: str, username: str,
+                       audit: AuditEvent | None = None) -> None:
+        """Clear the second-factor count and lock (an unlock), with the event that
+        records it (both or neither); NotFound when there is no such user."""
         ...
     def subject(self, tenant: str, username: str, new_subject: str) -> str | None:
         """The user's OpenID subject, `new_subject` stored first if they had none yet;
@@ -274,6 +276,8 @@ class UserChange:
     remove_authenticator: bool = False
     remove_codes: bool = False
     delete_user: bool = False
+    # A new password's hash (a reset by an administrator or the operator).
+    password_hash: str | None = None
     # The event that records the change, written with it (both or neither).
     audit: AuditEvent | None = None
 

@@ -599,6 +599,23 @@ def _check_admin_delete(case: Case, reply: Any, kind: str | None) -> None:
     assert case.request("GET", "/me", cookie=case.notes["cookie"]).status_code == 401
 
 
+def _prepare_locked(case: Case) -> None:
+    _prepare_admin(case)
+    case.repos.users.lock_until(case.tenant, "alice", case.clock.now() + 3600)
+
+
+def _check_admin_unlock(case: Case, reply: Any, kind: str | None) -> None:
+    recorded = _audited(case, "unlocked", "alice")
+    unlocked = case.user().locked_until is None
+    # The unlock and the event that records it: both or neither, never one.
+    assert recorded == (1 if unlocked else 0), (kind, recorded, unlocked)
+    if _failed(reply, kind):
+        assert not unlocked or kind == "ambiguous_always"
+        return
+    assert reply.status_code == 204, (kind, reply.body)
+    assert unlocked
+
+
 SCENARIOS = [
     Scenario("add codes", _prepare_signed_in,
              lambda c: c.request("POST", "/me/backup-codes", cookie=c.notes["cookie"]),
@@ -638,6 +655,8 @@ SCENARIOS = [
              _check_admin_create),
     Scenario("admin: reset the second factor", _prepare_admin,
              lambda c: _admin_call(c, "POST", "/users/alice/reset-mfa"), _check_admin_reset),
+    Scenario("admin: unlock", _prepare_locked,
+             lambda c: _admin_call(c, "POST", "/users/alice/unlock"), _check_admin_unlock),
     Scenario("admin: delete a user", _prepare_admin,
              lambda c: _admin_call(c, "DELETE", "/users/alice"), _check_admin_delete),
 ]

@@ -189,9 +189,13 @@ class FakeUserRepository:
         self._existing(tenant, username)
         self.db.second_factor.setdefault((tenant, username), Attempts()).locked_until = until
 
-    def reset_failures(self, tenant: str, username: str) -> None:
-        self._existing(tenant, username)
-        self.db.second_factor[(tenant, username)] = Attempts()
+    def reset_failures(self, tenant: str, username: str,
+                       audit: AuditEvent | None = None) -> None:
+        with self.db.lock:
+            self._existing(tenant, username)
+            self.db.second_factor[(tenant, username)] = Attempts()
+            if audit is not None:
+                self.db.audit.setdefault(audit.id, audit)
 
     def _existing(self, tenant: str, username: str) -> User:
         try:

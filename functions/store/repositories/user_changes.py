@@ -38,8 +38,7 @@ class DynamoUserChanges:
         exists = _code_set_exists(code_set_pk)
 
         def build(tx: TransactWrite) -> None:
-            _user_part(tx, keys.user_pk(tenant, username), user_change.remove_authenticator,
-                       user_change.delete_user)
+            _user_part(tx, keys.user_pk(tenant, username), user_change)
             if exists:
                 actions = change_actions(change)
                 if user_change.remove_codes:
@@ -81,14 +80,17 @@ def _code_set_exists(pk: str) -> bool:
     return True
 
 
-def _user_part(tx: TransactWrite, pk: str, remove_authenticator: bool,
-               delete_user: bool) -> None:
-    if delete_user:
+def _user_part(tx: TransactWrite, pk: str, user_change: UserChange) -> None:
+    actions: list[Any] = []
+    if user_change.remove_authenticator:
+        actions += [*(attribute.remove() for attribute in _AUTHENTICATOR),
+                    UserModel.failed_attempts.set(0)]
+    if user_change.password_hash is not None:
+        actions.append(UserModel.password_hash.set(user_change.password_hash))
+    if user_change.delete_user:
         tx.delete(UserModel(pk), condition=_USER_EXISTS)
-    elif remove_authenticator:
-        tx.update(UserModel(pk), condition=_USER_EXISTS,
-                  actions=[*(attribute.remove() for attribute in _AUTHENTICATOR),
-                           UserModel.failed_attempts.set(0)])
+    elif actions:
+        tx.update(UserModel(pk), condition=_USER_EXISTS, actions=actions)
     else:
         tx.condition_check(UserModel, pk, condition=_USER_EXISTS)
 

@@ -14,12 +14,13 @@ from ...core.audit import AuditEvent
 from ...core.errors import Conflict, NotFound
 from ...core.model import PendingTotp, User, UserSummary
 from .. import keys
-from ..conditional import Reasons, applied, returned, text, transact
+from ..conditional import Reasons, applied, returned, returned_all, text, transact
 from ..models import UserModel
 from .audit import NEW_EVENT, audit_item
 
 # Conditions, named once.
 _EXISTS = UserModel.pk.exists()
+_CONDITION_FAILED = "ConditionalCheckFailed"
 
 
 class DynamoUserRepository:
@@ -67,9 +68,28 @@ class DynamoUserRepository:
     def lock_until(self, tenant: str, username: str, until: float) -> None:
         self._update_existing(tenant, username, [UserModel.locked_until.set(until)])
 
-    def reset_failures(self, tenant: str, username: str) -> None:
-        self._update_existing(tenant, username, [UserModel.failed_attempts.set(0),
-                                                 UserModel.locked_until.remove()])
+    def reset_failures(self, tenant: str, username: str,
+                       audit: AuditEvent | None = None) -> None:
+        actions: list[Any] = [UserModel.failed_attempts.set(0), UserModel.locked_until.remove()]
+        if audit is None:
+            self._update_existing(tenant, username, actions)
+            return
+
+        def build(tx: TransactWrite) -> None:
+            tx.update(UserModel(keys.user_pk(tenant, username)), actions=actions,
+                      condition=_EXISTS)
+            tx.save(audit_item(audit), condition=NEW_EVENT, return_values="ALL_OLD")
+
+        def landed(reasons: Reasons) -> bool:
+            # Only the event's own (new, random) id was taken, by this very event: a
+            # try whose answer was lost made both.
+            failed = [r for r in reasons if r is not None and r.code == _CONDITION_FAILED]
+            return len(failed) == 1 and any(
+                text(item, "event_id") == audit.id
+                for item in returned_all(reasons, keys.tenant_pk(tenant)))
+
+        if not transact(self._connection, build, token=audit.id[:36], landed=landed):
+            raise NotFound(f"User {username} does not exist.")
 
     def subject(self, tenant: str, username: str, new_subject: str) -> str | None:
         pk = keys.user_pk(tenant, username)
