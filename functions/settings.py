@@ -110,9 +110,9 @@ class Settings:
                                                        env.get("ORIGIN_SECRET_PREVIOUS"))
                                  if secret),
             code_sets_stream_arn=env.get("CODE_SETS_STREAM_ARN")
-            or _placeholder_stream(region, f"{prefix}-code-sets"),
+            or _stream_arn_for_chalice(region, f"{prefix}-code-sets"),
             sessions_stream_arn=env.get("SESSIONS_STREAM_ARN")
-            or _placeholder_stream(region, f"{prefix}-sessions"),
+            or _stream_arn_for_chalice(region, f"{prefix}-sessions"),
             outbound=OutboundSettings.from_env(env, prefix),
             **_provider(env),
         )
@@ -137,7 +137,9 @@ def _provider(env: Mapping[str, str]) -> dict[str, Any]:
     }
 
 
-def _placeholder_stream(region: str, table: str) -> str:
-    # Chalice wants a stream ARN when the app is defined; in AWS the event source
-    # mappings are CloudFormation's, on the tables' real streams.
+def _stream_arn_for_chalice(region: str, table: str) -> str:
+    # Chalice wants a stream ARN when the app is defined, and a table's stream ARN is
+    # known only once the table exists: in AWS the event source mappings are
+    # CloudFormation's (infra/template.yaml, `!GetAtt ….StreamArn`), and locally the
+    # pump reads moto's stream itself. This well-formed ARN is never read.
     return f"arn:aws:dynamodb:{region}:000000000000:table/{table}/stream/1970-01-01T00:00:00.000"
