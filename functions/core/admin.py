@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from .audit import AuditEvent, AuditType, of_request
 from .errors import InvalidRequest, NotFound
@@ -115,6 +115,7 @@ class Administration:
     def reset_password(self, tenant: str, policy: TenantPolicy, username: object,
                        password: object, actor: str) -> None:
         """A new password; every session ends (whoever knew the old one is out)."""
+        username = validate_username(username)
         password_hash = self._p.hasher.hash(checked_new_password(password))
         self._change(tenant, policy, username, actor, "sessions_ended",
                      audit_as="password_reset", password_hash=password_hash)
@@ -138,15 +139,16 @@ class Administration:
         now = self._p.clock.now()
         change = Change(kind, actor, now, credential_generation=self._p.new_id())
         audit_as = audit_as or _AUDITED_HERE.get(kind)
-        audit = None if audit_as is None else replace(self._event(
-            policy, tenant, username, audit_as, actor), id=change.credential_generation)
+        # The event's id is the change's own: a retry of the transaction recognises it.
+        audit = None if audit_as is None else self._event(
+            policy, tenant, username, audit_as, actor, event_id=change.credential_generation)
         if not self._p.changes.apply(UserChange(tenant, username, change, audit=audit,
                                                 password_hash=password_hash, **removes)):
             raise NotFound(f"User {username} does not exist.")
 
-    def _event(self, policy: TenantPolicy, tenant: str, username: str,
-               kind: AuditType, actor: str) -> AuditEvent:
-        return of_request(self._p.new_id(), tenant, username, self._p.clock.now(),
+    def _event(self, policy: TenantPolicy, tenant: str, username: str,  # noqa: PLR0913
+               kind: AuditType, actor: str, event_id: str | None = None) -> AuditEvent:
+        return of_request(event_id or self._p.new_id(), tenant, username, self._p.clock.now(),
                           kind, None, actor=actor).kept_for(policy)
 
 

@@ -100,10 +100,10 @@ class Speaker:
         expect(self.page.get_by_role("status").filter(has_text=self.t["signIn.signedOut"])).to_be_visible()
 
 
-def open_in(context: BrowserContext, base: str, language: str) -> Speaker:
+def open_in(context: BrowserContext, base: str, language: str, tenant: str = "demo") -> Speaker:
     """The sign-in page, in `language`: from the browser's preference, or picked."""
     page = context.new_page()
-    page.goto(f"{base}/t/demo/")
+    page.goto(f"{base}/t/{tenant}/")
     if SETTINGS[language].picks_it:
         expect(page.get_by_role("heading", name="Sign in", level=1)).to_be_visible()
         page.get_by_label("Language").select_option(language)
@@ -239,6 +239,14 @@ def sign_in_elsewhere(page: Page, base: str, user: Account, language: str) -> No
     other.account_page()
 
 
+def fits_a_phone(me: Speaker, view: str, *, full_page: bool = False) -> None:
+    """No sideways scroll at phone width (naming what sticks out), then check_view."""
+    width = me.page.evaluate("() => document.documentElement.scrollWidth")
+    wide = me.page.evaluate(WIDER_THAN_THE_SCREEN) if width > PHONE["width"] else []
+    assert width <= PHONE["width"], f"{view} ({me.language}) scrolls sideways: {width} px {wide}"
+    me.check(view, full_page=full_page)
+
+
 @pytest.mark.parametrize("language", ["es", "de"])
 def test_every_view_fits_a_phone_in_another_language(language, new_context, stack,
                                                      accounts) -> None:
@@ -249,9 +257,7 @@ def test_every_view_fits_a_phone_in_another_language(language, new_context, stac
     page = me.page
 
     def fits(view: str, *, full_page: bool = False) -> None:
-        width = page.evaluate("() => document.documentElement.scrollWidth")
-        assert width <= PHONE["width"], f"{view} ({language}) scrolls sideways: {width} px"
-        me.check(f"phone-{view}", full_page=full_page)
+        fits_a_phone(me, f"phone-{view}", full_page=full_page)
 
     fits("01-signin")
     me.password_step(user)
@@ -369,19 +375,11 @@ def test_the_authenticator_in_another_language_at_phone_width(language, new_cont
     user = Account(tenant, "newcomer", PASSWORD, Authenticator("A" * 32))
     context = new_context(locale=SETTINGS[language].browser_locale, viewport=PHONE,
                           is_mobile=True, has_touch=True)
-    page = context.new_page()
-    page.goto(f"{stack.url}/t/{tenant}/")
-    if SETTINGS[language].picks_it:
-        expect(page.get_by_role("heading", name="Sign in", level=1)).to_be_visible()
-        page.get_by_label("Language").select_option(language)
-    me = Speaker(page, language)
-    me.sign_in_page()
+    me = open_in(context, stack.url, language, tenant)
+    page = me.page
 
     def fits(view: str, *, full_page: bool = False) -> None:
-        width = page.evaluate("() => document.documentElement.scrollWidth")
-        wide = page.evaluate(WIDER_THAN_THE_SCREEN) if width > PHONE["width"] else []
-        assert width <= PHONE["width"], f"{view} ({language}) scrolls sideways: {width} px {wide}"
-        me.check(f"phone-authenticator-{view}", full_page=full_page)
+        fits_a_phone(me, f"phone-authenticator-{view}", full_page=full_page)
 
     # The set-up the tenant requires, its window, a wrong code
     me.password_step(user)
