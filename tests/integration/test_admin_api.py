@@ -164,6 +164,14 @@ def test_create_a_user_with_or_without_a_password(admin: Admin, api: Api) -> Non
                      "invalid_request")
     api.expect_error(admin.call("POST", "/users", {"username": "erin", "password": "short"}),
                      400, "invalid_request")
+    # A lone surrogate (json.dumps writes it escaped, as a client may) is refused as the
+    # rest of the API refuses it: 400, not a 500, and nothing made
+    for body in ({"username": "erin", "password": "a long password \ud800"},
+                 {"username": "erin\ud800", "password": "a long password 1"},
+                 {"username": "erin", "password": "a long password 1", "email": "e\ud800@x.org"}):
+        api.expect_error(admin.call("POST", "/users", body), 400, "invalid_json")
+    listed = [u["username"] for u in api.body_of(admin.call("GET", "/users"))["users"]]
+    assert "erin" not in listed
 
 
 def test_reset_mfa_then_the_user_enrols_again(admin: Admin, api: Api,
